@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { pickFields, sameFields, type Device, type DeviceFields } from '../domain/device';
+import { NotFoundError } from '../domain/not-found-error';
+import { requireIdentity, validateFieldsPatch } from '../domain/validation';
+import { ValidationError } from '../domain/validation-error';
+import {
+  findLiveDuplicate,
+  getRecord,
+  isDirty,
+  nextLocalSeq,
+  upsertDevices,
+  upsertSyncStates,
+  type LocalRecord,
+} from '../db/local/device-store';
+import { softDelete } from '../sync/soft-delete';
+
+async function assertUnique(tx: EntityManager, fields: DeviceFields, uuid: string | null) {
+  const duplicate = await findLiveDuplicate(tx, fields, uuid);
+  if (duplicate) {
+    const label = duplicate.field === 'mac' ? 'MAC address' : 'asset tag';
+    throw new ValidationError([{ field: duplicate.field, message: `expected a ${label} no other device of this site uses; device ${duplicate.uuid} has ${fields[duplicate.field]}` }]);
+  }
+}
+
+/** Writes a local change: a new local_seq marks it for the next push; the first edit after a sync keeps the base. */
+async function writeLocal(tx: EntityManager, record: LocalRecord | null, device: Device): Promise<Device> {
+  const seq = await nextLocalSeq(tx);
+  await upsertDevices(tx, [{ device, localSeq: seq, pushedSeq: record?.pushedSeq ?? 0 }]);
+  if (record === null) await upsertSyncStates(tx, [{ uuid: device.uuid, baseVersion: null, base: null }]);
+  else if (!isDirty(record)) {
+    await upsertSyncStates(tx, [{ uuid: device.uuid, baseVersion: record.baseVersion, base: record.base }]);
+  }
+  return device;
+}
+
+async function liveRecord(tx: EntityManager, uuid: string): Promise<LocalRecord> {
+  const record = await getRecord(tx, uuid);
+  if (!record) throw new NotFoundError(`no device with uuid ${uuid}`);
+  if (record.device.deletedAt !== null) throw new ValidationError([{ field: 'uuid', message: `expected a live device; ${uuid} was deleted at ${record.device.deletedAt}` }]);
+  return record;
+}
+
+export async function addDevice(tx: EntityManager, siteId: string, input: unknown, now: string): Promise<Device> {
+  const fields = pickFields(validateFieldsPatch(input));
+  requireIdentity(fields);
+  await assertUnique(tx, fields, null);
+  const device: Device = { uuid: randomUUID(), siteId, ...fields, status: fields.status ?? 'active', createdAt: now, updatedAt: now, deletedAt: null };
+  return writeLocal(tx, null, device);
+}
+
+/** Changes only the fields named in `input`. */
+export async function editDevice(tx: EntityManager, uuid: string, input: unknown, now: string): Promise<Device> {
+  const record = await liveRecord(tx, uuid);
+  const patch = validateFieldsPatch(input);
+  const device: Device = { ...record.device, ...patch, updatedAt: now };
+  if (sameFields(pickFields(device), pickFields(record.device))) return record.device;
+  requireIdentity(device);
+  await assertUnique(tx, device, uuid);
+  return writeLocal(tx, record, device);
+}
+
+export async function deleteDevice(tx: EntityManager, uuid: string, now: string): Promise<Device> {
+  const record = await liveRecord(tx, uuid);
+  return writeLocal(tx, record, softDelete(record.device, now));
+}

@@ -1,0 +1,217 @@
+import { userInfo } from 'node:os';
+import type { Device } from '../domain/device';
+import { isoNow, systemClock, type Clock } from '../domain/clock';
+import { ValidationError } from '../domain/validation-error';
+import { NotFoundError } from '../domain/not-found-error';
+import type { SerialAccess } from '../db/serial-access';
+import { openLocalDatabase } from '../db/local/data-source';
+import { countDirty, getRecord, listDevices, rejectedRecords } from '../db/local/device-store';
+import { readMeta, writeMeta, type InstanceMeta } from '../db/local/meta-store';
+import type { ConflictRow } from '../db/local/entities/conflict.entity';
+import type { SyncLogRow, SyncTrigger } from '../db/local/entities/sync-log.entity';
+import { CloudClient } from '../sync/cloud-client';
+import { listConflicts, resolveDeviceConflict, type ResolutionInput } from '../sync/conflicts';
+import { pullOnce } from '../sync/pull';
+import { pushOnce } from '../sync/push';
+import { listSyncLog } from '../sync/sync-log';
+import { SyncFailure } from '../sync/sync-failure';
+import type { AttemptSummary, SyncProgress } from '../sync/sync-context';
+import { addDevice, deleteDevice, editDevice } from './device-edits';
+import { FileTokenStore, type TokenStore } from './token-store';
+import type { StatusReport } from './status-report';
+import { APP_VERSION } from './version';
+
+export interface LocalAppOptions {
+  dataDir: string;
+  clock?: Clock;
+  tokenStore?: TokenStore;
+  /** Who a conflict resolution is recorded as; the OS user by default. */
+  userName?: string;
+  httpTimeoutMs?: number;
+  retryDelaysMs?: number[];
+}
+
+export interface SyncRequest {
+  direction?: 'both' | 'push' | 'pull';
+  trigger?: SyncTrigger;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+export interface SyncOutcome {
+  push?: AttemptSummary;
+  pull?: AttemptSummary;
+  /** Set when the cloud could not be used at all: the worker backs off or stops on it. */
+  failure?: SyncFailure['kind'];
+}
+
+function validUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString().replace(/\/+$/, '');
+  } catch {
+    // reported below
+  }
+  throw new ValidationError([{ field: 'cloud', message: 'expected an http:// or https:// URL like https://sitesync.example.com' }]);
+}
+
+/**
+ * The one application facade of the local role: the CLI, the Electron IPC
+ * handlers and the browser bridge all call this and nothing below it.
+ */
+export class LocalApp {
+  private constructor(
+    readonly db: SerialAccess,
+    private readonly tokens: TokenStore,
+    private readonly options: LocalAppOptions,
+  ) {}
+
+  static async open(options: LocalAppOptions): Promise<LocalApp> {
+    const db = await openLocalDatabase(options.dataDir);
+    return new LocalApp(db, options.tokenStore ?? new FileTokenStore(options.dataDir), options);
+  }
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  private now(): string {
+    return isoNow(this.clock);
+  }
+
+  meta(): Promise<InstanceMeta> {
+    return this.db.read(readMeta);
+  }
+
+  private client(cloudUrl: string, token: string): CloudClient {
+    return new CloudClient({ baseUrl: cloudUrl, token, timeoutMs: this.options.httpTimeoutMs, retryDelaysMs: this.options.retryDelaysMs });
+  }
+
+  /** The cloud client of an enrolled instance. */
+  private async enrolledClient(): Promise<{ client: CloudClient; meta: InstanceMeta }> {
+    const meta = await this.meta();
+    const token = this.tokens.read();
+    if (!meta.cloudUrl || !meta.siteId || !token) throw new SyncFailure('unauthorized', 'this instance is not enrolled: run `sitesync init --cloud URL --token TOKEN`');
+    return { client: this.client(meta.cloudUrl, token), meta };
+  }
+
+  /** Enrols this data dir with the cloud; the site comes from the token. */
+  async init(cloudUrl: string, token: string): Promise<StatusReport> {
+    const url = validUrl(cloudUrl);
+    if (!/^\S{16,}$/.test(token)) throw new ValidationError([{ field: 'token', message: 'expected the token printed by `sitesync cloud enroll`' }]);
+    const status = await this.client(url, token).status();
+    const meta = await this.meta();
+    if (meta.siteId && meta.siteId !== status.instance.siteId) {
+      throw new ValidationError([{ field: 'token', message: `expected a token of site ${meta.siteId}, which this data dir holds; this one is for ${status.instance.siteId}` }]);
+    }
+    // A new cloud or a new site starts the pull from the beginning; a re-enrolment keeps the cursor.
+    const sameCloud = meta.cloudUrl === url && meta.siteId === status.instance.siteId;
+    this.tokens.write(token);
+    await this.db.write((tx) =>
+      writeMeta(tx, { cloudUrl: url, siteId: status.instance.siteId, instanceId: status.instance.instanceId, pullCursor: sameCloud ? meta.pullCursor : 0 }),
+    );
+    return this.status();
+  }
+
+  private async siteId(): Promise<string> {
+    const { siteId } = await this.meta();
+    if (!siteId) throw new ValidationError([{ field: 'site', message: 'expected an enrolled instance: run `sitesync init --cloud URL --token TOKEN` first' }]);
+    return siteId;
+  }
+
+  async addDevice(input: unknown): Promise<Device> {
+    const siteId = await this.siteId();
+    return this.db.write((tx) => addDevice(tx, siteId, input, this.now()));
+  }
+
+  editDevice(uuid: string, input: unknown): Promise<Device> {
+    return this.db.write((tx) => editDevice(tx, uuid, input, this.now()));
+  }
+
+  deleteDevice(uuid: string): Promise<Device> {
+    return this.db.write((tx) => deleteDevice(tx, uuid, this.now()));
+  }
+
+  async getDevice(uuid: string): Promise<Device> {
+    const record = await this.db.read((r) => getRecord(r, uuid));
+    if (!record) throw new NotFoundError(`no device with uuid ${uuid}`);
+    return record.device;
+  }
+
+  listDevices(options: { all?: boolean } = {}): Promise<Device[]> {
+    return this.db.read((r) => listDevices(r, options.all ?? false));
+  }
+
+  /** One sync now: push, then pull. */
+  async sync(request: SyncRequest = {}): Promise<SyncOutcome> {
+    const direction = request.direction ?? 'both';
+    let enrolled;
+    try {
+      enrolled = await this.enrolledClient();
+    } catch (error) {
+      if (error instanceof SyncFailure) return { failure: error.kind };
+      throw error;
+    }
+    const context = { db: this.db, client: enrolled.client, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress };
+    const outcome: SyncOutcome = {};
+    if (direction !== 'pull') outcome.push = await pushOnce(context);
+    if (direction !== 'push' && outcome.push?.status !== 'error') outcome.pull = await pullOnce(context);
+    const failed = [outcome.push, outcome.pull].find((a) => a?.status === 'error');
+    if (failed) outcome.failure = failed.failureKind ?? 'offline';
+    return outcome;
+  }
+
+  listConflicts(options: { all?: boolean } = {}): Promise<ConflictRow[]> {
+    return this.db.read((r) => listConflicts(r, options.all ?? false));
+  }
+
+  resolveConflict(id: number, input: ResolutionInput): Promise<ConflictRow> {
+    const resolvedBy = this.options.userName ?? userInfo().username;
+    return this.db.write((tx) => resolveDeviceConflict(tx, id, input, { now: this.now(), resolvedBy }));
+  }
+
+  log(limit = 50): Promise<SyncLogRow[]> {
+    return this.db.read((r) => listSyncLog(r, limit));
+  }
+
+  /** Diagnostics; asks the cloud for its view when enrolled (a short timeout keeps it quick offline). */
+  async status(): Promise<StatusReport> {
+    const meta = await this.meta();
+    const local = await this.db.read(async (r) => ({
+      pendingChanges: await countDirty(r),
+      openConflicts: (await listConflicts(r)).length,
+      lastPush: (await listSyncLog(r, 1, 'push', true))[0] ?? null,
+      lastPull: (await listSyncLog(r, 1, 'pull', true))[0] ?? null,
+      rejected: await rejectedRecords(r),
+    }));
+    let connection: StatusReport['connection'] = 'unknown';
+    let cloud: StatusReport['cloud'] = null;
+    const token = this.tokens.read();
+    if (meta.cloudUrl && token) {
+      try {
+        const remote = await new CloudClient({ baseUrl: meta.cloudUrl, token, timeoutMs: 3000 }).status();
+        connection = 'online';
+        cloud = { lastPushAt: remote.instance.lastPushAt, lastPullAt: remote.instance.lastPullAt };
+      } catch (error) {
+        connection = error instanceof SyncFailure && error.kind === 'unauthorized' ? 'unauthorized' : 'offline';
+      }
+    }
+    return {
+      role: 'local',
+      siteId: meta.siteId,
+      instanceId: meta.instanceId,
+      cloudUrl: meta.cloudUrl,
+      connection,
+      lastPushAt: local.lastPush?.finishedAt ?? null,
+      lastPullAt: local.lastPull?.finishedAt ?? null,
+      pendingChanges: local.pendingChanges,
+      openConflicts: local.openConflicts,
+      cloud,
+      rejected: local.rejected,
+      appVersion: APP_VERSION,
+    };
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,17 @@
+/** The status object of CONTRACT.md. */
+export interface StatusReport {
+  role: 'local';
+  siteId: string | null;
+  instanceId: string | null;
+  cloudUrl: string | null;
+  connection: 'online' | 'offline' | 'unauthorized' | 'unknown';
+  lastPushAt: string | null;
+  lastPullAt: string | null;
+  pendingChanges: number;
+  openConflicts: number;
+  /** The cloud's view of this instance, when it could be asked. */
+  cloud: { lastPushAt: string | null; lastPullAt: string | null } | null;
+  /** Devices the cloud refused as they are now, with its reason; retried once edited. */
+  rejected: { uuid: string; reason: string }[];
+  appVersion: string;
+}

@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { isoNow, systemClock } from '../domain/clock';
+import { CloudDatabase } from '../db/cloud/cloud-database';
+import { changeCloudDevice, listCloudDevices } from '../cloud/cloud-devices';
+import { listConnectedSites } from '../cloud/connected-sites';
+import { enrollInstance, revokeInstance } from '../cloud/enrolment';
+import { serveCloud } from '../cloud/serve';
+import { fieldsFromFlags, withDeviceFlags } from './device-flags';
+import { formatRecord, formatTable, printer, type Printer } from './output';
+
+const DEFAULT_DB = './sitesync-cloud.db';
+
+interface CloudOptions {
+  db: string;
+  json?: boolean;
+}
+
+function withCloud(command: Command, action: (db: CloudDatabase, print: Printer) => Promise<void>) {
+  return async () => {
+    const options = command.optsWithGlobals<CloudOptions>();
+    const db = await CloudDatabase.open(options.db);
+    try {
+      await action(db, printer(options.json ?? false));
+    } finally {
+      await db.close();
+    }
+  };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return port;
+}
+
+export function registerCloudCommands(program: Command): void {
+  const cloud = program
+    .command('cloud')
+    .description('the cloud server and its administration')
+    .option('--db <target>', 'SQLite file path or postgres:// URL', DEFAULT_DB);
+
+  cloud
+    .command('serve')
+    .description('run the cloud server')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free one)', parsePort, 8080)
+    .option('--trust-proxy', 'take the client address from X-Forwarded-For (behind a reverse proxy)')
+    .action(function (this: Command) {
+      const options = this.optsWithGlobals<CloudOptions & { host: string; port: number; trustProxy?: boolean }>();
+      return serveCloud({ db: options.db, host: options.host, port: options.port, trustProxy: options.trustProxy ?? false });
+    });
+
+  cloud
+    .command('enroll')
+    .description('a new instance of SITE; the token is shown once')
+    .requiredOption('--site <site>', 'site id, e.g. warehouse-3')
+    .option('--name <name>', 'a name for the PC, shown in `cloud sites`')
+    .action(function (this: Command) {
+      return withCloud(this, async (db, print) => {
+        const { site, name } = this.opts<{ site: string; name?: string }>();
+        const enrolment = await enrollInstance(db, site, name ?? null, isoNow(systemClock));
+        print.result(enrolment, (e) => `instance ${e.instanceId} of site ${e.siteId}\ntoken (shown once, keep it secret): ${e.token}`);
+      })();
+    });
+
+  cloud
+    .command('revoke')
+    .argument('<instanceId>')
+    .description('the token stops working at once')
+    .action(function (this: Command, instanceId: string) {
+      return withCloud(this, async (db, print) => print.result(await revokeInstance(db, instanceId, isoNow(systemClock)), formatRecord))();
+    });
+
+  cloud
+    .command('sites')
+    .description('enrolled instances and when the cloud last saw them')
+    .action(function (this: Command) {
+      return withCloud(this, async (db, print) =>
+        print.result(await listConnectedSites(db), (rows) =>
+          formatTable(rows, ['siteId', 'instanceId', 'name', 'lastPushAt', 'lastPullAt', 'lastSeenAt', 'lastIp', 'appVersion', 'revokedAt']),
+        ),
+      )();
+    });
+
+  const device = cloud.command('device').description("the cloud's copy of a site's devices");
+  device
+    .command('list')
+    .requiredOption('--site <site>', 'site id')
+    .option('--all', 'include deleted devices (tombstones)')
+    .action(function (this: Command) {
+      return withCloud(this, async (db, print) => {
+        const { site, all } = this.opts<{ site: string; all?: boolean }>();
+        print.result(await listCloudDevices(db, site, all ?? false), (rows) => formatTable(rows, ['uuid', 'hostname', 'mac', 'ip', 'assetTag', 'version', 'deletedAt']));
+      })();
+    });
+  withDeviceFlags(device.command('edit').argument('<uuid>').description('an edit made on the cloud side')).action(function (this: Command, uuid: string) {
+    return withCloud(this, async (db, print) =>
+      print.result(await changeCloudDevice(db, uuid, { patch: fieldsFromFlags(this.opts()) }, isoNow(systemClock)), formatRecord),
+    )();
+  });
+  device
+    .command('delete')
+    .argument('<uuid>')
+    .description('soft delete on the cloud side')
+    .action(function (this: Command, uuid: string) {
+      return withCloud(this, async (db, print) => print.result(await changeCloudDevice(db, uuid, { delete: true }, isoNow(systemClock)), formatRecord))();
+    });
+}

@@ -1,0 +1,52 @@
+import { ValidationError } from '../domain/validation-error';
+import { NotFoundError } from '../domain/not-found-error';
+import { SyncFailure } from '../sync/sync-failure';
+
+/** Exit statuses of CONTRACT.md. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** The command line itself is wrong (exit 2), found after commander's own parsing. */
+export class UsageError extends Error {}
+
+/** The operation failed for a reason the user can act on; `main` prints it and exits 1. */
+export function describeError(error: unknown): { code: string; message: string; issues?: unknown } {
+  if (error instanceof ValidationError) return { code: 'invalid', message: error.message, issues: error.issues };
+  if (error instanceof NotFoundError) return { code: 'not_found', message: error.message };
+  if (error instanceof SyncFailure) return { code: error.kind, message: error.message };
+  return { code: 'failed', message: error instanceof Error ? error.message : String(error) };
+}
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** A record as `key  value` lines, for people. */
+export function formatRecord(record: object): string {
+  const entries = Object.entries(record);
+  const width = Math.max(...entries.map(([k]) => k.length));
+  return entries.map(([k, v]) => `${k.padEnd(width)}  ${formatValue(v)}`).join('\n');
+}
+
+/** Rows as an aligned table of the given columns, for people. */
+export function formatTable(rows: object[], columns: string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cells = rows.map((row) => columns.map((c) => formatValue((row as Record<string, unknown>)[c])));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(columns), ...cells.map(line)].join('\n');
+}
+
+export interface Printer {
+  /** Prints `value` as the command's one JSON value, or as `human(value)` for people. */
+  result<T>(value: T, human: (value: T) => string): void;
+}
+
+export function printer(json: boolean, out: (text: string) => void = (t) => process.stdout.write(t)): Printer {
+  return {
+    result: (value, human) => out(json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`),
+  };
+}

@@ -1,0 +1,121 @@
+import { In, type EntityManager } from 'typeorm';
+import type { RemoteDevice } from '../contract/device';
+import { isoTime, uuidSchema } from '../contract/device';
+import type { PushChange, PushRequest, PushResponse, PushResult } from '../contract/sync-http';
+import { TOMBSTONE_FIELDS, pickFields, sameFields, tombstoneFields, type DeviceFields } from '../domain/device';
+import { requireIdentity, validateFieldsPatch } from '../domain/validation';
+import { ValidationError } from '../domain/validation-error';
+import type { CloudDatabase } from '../db/cloud/cloud-database';
+import { CloudDeviceEntity } from '../db/cloud/entities/cloud-device.entity';
+import { PushBatchEntity } from '../db/cloud/entities/push-batch.entity';
+import { LiveIdentities } from './live-identities';
+import { writeVersioned } from './write-versioned';
+
+interface ValidChange {
+  uuid: string;
+  fields: DeviceFields;
+  deletedAt: string | null;
+  updatedAt: string;
+}
+
+/** The cloud never trusts a client: every change passes the same rules as the UI's form. */
+function validateChange(change: PushChange): ValidChange {
+  const issues = [];
+  if (!uuidSchema.safeParse(change.uuid).success) issues.push({ field: 'uuid', message: 'expected a UUID' });
+  if (!isoTime.safeParse(change.updatedAt).success) issues.push({ field: 'updatedAt', message: 'expected an ISO-8601 UTC time' });
+  if (change.deletedAt !== null && !isoTime.safeParse(change.deletedAt).success) issues.push({ field: 'deletedAt', message: 'expected an ISO-8601 UTC time or null' });
+  if (change.deletedAt !== null) {
+    const extra = Object.keys(change.fields).filter((f) => !(TOMBSTONE_FIELDS as readonly string[]).includes(f));
+    if (extra.length) issues.push({ field: extra[0], message: 'expected a stripped tombstone: only mac and assetTag' });
+  }
+  if (issues.length) throw new ValidationError(issues);
+  const fields = pickFields(validateFieldsPatch(change.fields));
+  requireIdentity(fields);
+  return { uuid: change.uuid.toLowerCase(), fields: change.deletedAt === null ? fields : tombstoneFields(fields), deletedAt: change.deletedAt, updatedAt: change.updatedAt };
+}
+
+function sameContent(current: RemoteDevice, change: ValidChange): boolean {
+  return (current.deletedAt === null) === (change.deletedAt === null) && sameFields(pickFields(current), change.fields);
+}
+
+/** Decides each change of a batch against the cloud's current record (DESIGN §4, push). */
+async function decide(db: CloudDatabase, tx: EntityManager, siteId: string, changes: PushChange[], now: string) {
+  const results: PushResult[] = [];
+  const writes: Omit<RemoteDevice, 'version'>[] = [];
+  const uuids = changes.map((c) => c.uuid.toLowerCase());
+  const existing = new Map(
+    (uuids.length ? await tx.getRepository(CloudDeviceEntity).findBy({ uuid: In(uuids) }) : []).map((d) => [d.uuid, d]),
+  );
+  const identities = await LiveIdentities.load(db, tx, siteId, changes);
+  const seen = new Set<string>();
+
+  for (const change of changes) {
+    const reject = (reason: string) => results.push({ uuid: change.uuid, status: 'rejected', reason });
+    let valid: ValidChange;
+    try {
+      valid = validateChange(change);
+    } catch (error) {
+      reject(error instanceof ValidationError ? `invalid: ${error.message}` : 'invalid');
+      continue;
+    }
+    if (seen.has(valid.uuid)) {
+      reject('duplicate: the uuid appears twice in this batch');
+      continue;
+    }
+    seen.add(valid.uuid);
+    const current = existing.get(valid.uuid);
+    if (current && current.siteId !== siteId) {
+      reject('forbidden: this uuid belongs to another site');
+      continue;
+    }
+    if (current && current.version !== change.baseVersion) {
+      // A retry whose answer was lost carries what the cloud already has.
+      if (sameContent(current, valid)) results.push({ uuid: valid.uuid, status: 'applied', version: current.version });
+      else results.push({ uuid: valid.uuid, status: 'conflict', current });
+      continue;
+    }
+    const taken = valid.deletedAt === null ? identities.holderOf(valid.fields, valid.uuid) : null;
+    if (taken) {
+      reject(`duplicate: ${taken.field} ${valid.fields[taken.field]} is already used by device ${taken.uuid} of this site`);
+      continue;
+    }
+    identities.assign(valid.uuid, valid.deletedAt === null ? valid.fields : null);
+    writes.push({
+      uuid: valid.uuid,
+      siteId,
+      ...valid.fields,
+      createdAt: current?.createdAt ?? now,
+      updatedAt: valid.updatedAt,
+      deletedAt: valid.deletedAt,
+    });
+    results.push({ uuid: valid.uuid, status: 'applied' });
+  }
+  return { results, writes, existing };
+}
+
+/**
+ * Applies one push batch in one transaction. A batch seen before (same
+ * instance, same batchId) is answered from its stored response.
+ */
+export async function applyPushBatch(
+  db: CloudDatabase,
+  instance: { instanceId: string; siteId: string },
+  request: PushRequest,
+  now: string,
+): Promise<PushResponse> {
+  return db.transaction(async (tx) => {
+    const batches = tx.getRepository(PushBatchEntity);
+    const stored = await batches.findOneBy({ instanceId: instance.instanceId, batchId: request.batchId });
+    if (stored) return JSON.parse(stored.response) as PushResponse;
+
+    const { results, writes, existing } = await decide(db, tx, instance.siteId, request.changes, now);
+    const versions = await writeVersioned(db, tx, instance.siteId, writes, existing);
+    for (const result of results) if (result.status === 'applied' && result.version === undefined) result.version = versions.get(result.uuid);
+
+    const count = (status: PushResult['status']) => results.filter((r) => r.status === status).length;
+    const response: PushResponse = { results, applied: count('applied'), conflicts: count('conflict'), rejected: count('rejected') };
+    await batches.insert({ instanceId: instance.instanceId, batchId: request.batchId, response: JSON.stringify(response), createdAt: now });
+    return response;
+  });
+}
+

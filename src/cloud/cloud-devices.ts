@@ -1,0 +1,47 @@
+import type { RemoteDevice } from '../contract/device';
+import { pickFields } from '../domain/device';
+import { NotFoundError } from '../domain/not-found-error';
+import { requireIdentity, validateFieldsPatch } from '../domain/validation';
+import { ValidationError } from '../domain/validation-error';
+import type { CloudDatabase } from '../db/cloud/cloud-database';
+import { CloudDeviceEntity } from '../db/cloud/entities/cloud-device.entity';
+import { softDelete } from '../sync/soft-delete';
+import { LiveIdentities } from './live-identities';
+import { writeVersioned } from './write-versioned';
+
+/** Devices of a site as the cloud holds them, oldest first. */
+export async function listCloudDevices(db: CloudDatabase, siteId: string, includeDeleted: boolean): Promise<RemoteDevice[]> {
+  const rows = await db.read((r) => r.getRepository(CloudDeviceEntity).find({ where: { siteId }, order: { version: 'ASC' } }));
+  return includeDeleted ? rows : rows.filter((d) => d.deletedAt === null);
+}
+
+/**
+ * An edit or delete made on the cloud side (an operator, an import): it gets
+ * a new version of the site like any pushed change, so every instance pulls it.
+ */
+export async function changeCloudDevice(
+  db: CloudDatabase,
+  uuid: string,
+  change: { patch: unknown } | { delete: true },
+  now: string,
+): Promise<RemoteDevice> {
+  return db.transaction(async (tx) => {
+    const current = await tx.getRepository(CloudDeviceEntity).findOneBy({ uuid });
+    if (!current) throw new NotFoundError(`no device with uuid ${uuid}`);
+    let next: RemoteDevice;
+    if ('delete' in change) {
+      next = current.deletedAt === null ? softDelete(current, now) : current;
+    } else {
+      if (current.deletedAt !== null) throw new ValidationError([{ field: 'uuid', message: 'expected a live device; this one is deleted' }]);
+      next = { ...current, ...validateFieldsPatch(change.patch), updatedAt: now };
+      requireIdentity(pickFields(next));
+      const identities = await LiveIdentities.load(db, tx, current.siteId, [{ uuid, baseVersion: null, fields: pickFields(next), deletedAt: null, updatedAt: now }]);
+      const taken = identities.holderOf(next, uuid);
+      if (taken) throw new ValidationError([{ field: taken.field, message: `expected a value no other live device of the site uses; device ${taken.uuid} has it` }]);
+    }
+    if (next === current) return current;
+    const { version: _old, ...write } = next;
+    const versions = await writeVersioned(db, tx, current.siteId, [write], new Map([[uuid, current]]));
+    return { ...next, version: versions.get(uuid)! };
+  });
+}

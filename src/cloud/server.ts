@@ -1,0 +1,116 @@
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { z } from 'zod';
+import {
+  APP_VERSION_HEADER,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  pullQuerySchema,
+  pushRequestSchema,
+  type StatusResponse,
+} from '../contract/sync-http';
+import { issuesOf } from '../domain/validation';
+import { ValidationError } from '../domain/validation-error';
+import { systemClock, isoNow, type Clock } from '../domain/clock';
+import type { CloudDatabase } from '../db/cloud/cloud-database';
+import { CloudSyncLogEntity, type CloudSyncLog } from '../db/cloud/entities/cloud-sync-log.entity';
+import type { ConnectedSite } from '../db/cloud/entities/connected-site.entity';
+import { applyPushBatch } from './apply-push';
+import { authenticate, recordVisit, viewOf } from './connected-sites';
+import { HttpError, sendError } from './http-errors';
+import { readPullPage } from './read-pull';
+import { siteCounts } from './site-counts';
+
+export interface CloudServerOptions {
+  db: CloudDatabase;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** Requests per minute per token. */
+  rateLimitPerMinute?: number;
+  bodyLimitBytes?: number;
+  /** Trust X-Forwarded-For from a reverse proxy (see docs/operations.md). */
+  trustProxy?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    instance: ConnectedSite;
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(issuesOf(result.error));
+  return result.data;
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+  return match ? match[1] : null;
+}
+
+/** The cloud's HTTP API (DESIGN §4). */
+export async function buildCloudServer(options: CloudServerOptions): Promise<FastifyInstance> {
+  const { db } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+  });
+  app.decorateRequest('instance', null as unknown as ConnectedSite);
+  app.setErrorHandler(sendError);
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }));
+
+  const audit = (instance: ConnectedSite, entry: Omit<CloudSyncLog, 'id' | 'instanceId' | 'siteId' | 'at'>) =>
+    db.transaction((tx) => tx.getRepository(CloudSyncLogEntity).insert({ instanceId: instance.instanceId, siteId: instance.siteId, at: isoNow(clock), ...entry }));
+
+  await app.register(
+    async (sync) => {
+      sync.addHook('onRequest', async (request) => {
+        const protocol = Number(request.headers[PROTOCOL_HEADER]);
+        if (!Number.isInteger(protocol) || protocol < PROTOCOL_VERSION) {
+          throw new HttpError(426, 'upgrade_required', `this cloud speaks protocol ${PROTOCOL_VERSION}: update the app`);
+        }
+        if (protocol > PROTOCOL_VERSION) throw new HttpError(400, 'unsupported_protocol', `this cloud speaks protocol ${PROTOCOL_VERSION}, the app sent ${protocol}`);
+        const token = bearerToken(request);
+        const instance = token ? await authenticate(db, token) : null;
+        if (!instance) throw new HttpError(401, 'unauthorized', 'unknown or revoked token: enrol this instance again');
+        request.instance = instance;
+      });
+      await sync.register(rateLimit, {
+        max: options.rateLimitPerMinute ?? 1200,
+        timeWindow: 60_000,
+        keyGenerator: (request) => request.instance?.instanceId ?? request.ip,
+        errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: { code: 'rate_limited', message: `more than ${context.max} requests a minute; retry in ${context.after}` } }),
+      });
+
+      const visit = (request: FastifyRequest) => ({ at: isoNow(clock), ip: request.ip, appVersion: (request.headers[APP_VERSION_HEADER] as string | undefined)?.slice(0, 40) ?? null });
+
+      sync.post('/push', async (request) => {
+        const body = parse(pushRequestSchema, request.body);
+        const response = await applyPushBatch(db, request.instance, body, isoNow(clock));
+        const status = response.rejected || response.conflicts ? 'partial' : 'ok';
+        await recordVisit(db, request.instance, { ...visit(request), direction: 'push', applied: response.applied, error: null });
+        await audit(request.instance, { direction: 'push', status, received: body.changes.length, sent: 0, applied: response.applied, conflicts: response.conflicts, rejected: response.rejected, error: null });
+        return response;
+      });
+
+      sync.get('/pull', async (request) => {
+        const query = parse(pullQuerySchema, request.query);
+        const page = await readPullPage(db, request.instance.siteId, query.since, query.limit);
+        await recordVisit(db, request.instance, { ...visit(request), direction: 'pull', error: null });
+        await audit(request.instance, { direction: 'pull', status: 'ok', received: 0, sent: page.changes.length, applied: 0, conflicts: 0, rejected: 0, error: null });
+        return page;
+      });
+
+      sync.get('/status', async (request): Promise<StatusResponse> => {
+        await recordVisit(db, request.instance, visit(request));
+        const instance = (await authenticate(db, bearerToken(request)!)) ?? request.instance;
+        return { serverTime: isoNow(clock), protocol: PROTOCOL_VERSION, instance: viewOf(instance), site: await siteCounts(db, instance.siteId) };
+      });
+    },
+    { prefix: '/api/v1/sync' },
+  );
+  return app;
+}

@@ -1,0 +1,16 @@
+import type { EntityManager } from 'typeorm';
+import type { CloudDatabase } from '../db/cloud/cloud-database';
+
+/**
+ * Reserves `count` consecutive versions of the site and returns the first.
+ * The UPDATE locks the site's row until the transaction ends, so writers of
+ * one site commit in version order and a reader never sees version N+1
+ * before N (DESIGN §3). On SQLite the single writer gives the same order.
+ */
+export async function allocateVersions(db: CloudDatabase, tx: EntityManager, siteId: string, count: number): Promise<number> {
+  // No RETURNING: TypeORM's sqlite driver drops the rows of an UPDATE. The lock taken by the UPDATE covers the read.
+  await tx.query(`UPDATE sites SET last_version = last_version + ${db.param(1)} WHERE site_id = ${db.param(2)}`, [count, siteId]);
+  const rows: { last_version: string | number }[] = await tx.query(`SELECT last_version FROM sites WHERE site_id = ${db.param(1)}`, [siteId]);
+  if (!rows.length) throw new Error(`site ${siteId} does not exist`);
+  return Number(rows[0].last_version) - count + 1;
+}

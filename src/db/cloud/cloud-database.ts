@@ -1,0 +1,67 @@
+import { dirname, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { DataSource, type EntityManager } from 'typeorm';
+import { SerialAccess } from '../serial-access';
+import { CloudDeviceEntity } from './entities/cloud-device.entity';
+import { CloudSyncLogEntity } from './entities/cloud-sync-log.entity';
+import { ConnectedSiteEntity } from './entities/connected-site.entity';
+import { PushBatchEntity } from './entities/push-batch.entity';
+import { SiteEntity } from './entities/site.entity';
+import { CloudInitialSchema0000000000001 } from './migrations/0001-initial-schema';
+
+export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001];
+const ENTITIES = [CloudDeviceEntity, CloudSyncLogEntity, ConnectedSiteEntity, PushBatchEntity, SiteEntity];
+
+export type CloudDialect = 'sqlite' | 'postgres';
+
+/**
+ * The cloud's database: embedded SQLite for one office (one server process),
+ * PostgreSQL for several stateless server processes. Everything above this
+ * class is the same for both.
+ */
+export class CloudDatabase {
+  private constructor(
+    readonly dialect: CloudDialect,
+    private readonly dataSource: DataSource,
+    private readonly serial: SerialAccess | null,
+  ) {}
+
+  /** `target` is a file path (SQLite) or a `postgres://` URL. */
+  static async open(target: string): Promise<CloudDatabase> {
+    const isPostgres = /^postgres(ql)?:\/\//.test(target);
+    const common = { entities: ENTITIES, migrations: CLOUD_MIGRATIONS, migrationsTransactionMode: 'each' as const, synchronize: false, logging: false };
+    let dataSource: DataSource;
+    if (isPostgres) {
+      dataSource = new DataSource({ type: 'postgres', url: target, ...common, extra: { max: 10 } });
+    } else {
+      mkdirSync(dirname(resolve(target)), { recursive: true });
+      dataSource = new DataSource({ type: 'sqlite', database: target, ...common });
+    }
+    await dataSource.initialize();
+    if (!isPostgres) {
+      await dataSource.query('PRAGMA journal_mode = WAL');
+      await dataSource.query('PRAGMA busy_timeout = 10000');
+      await dataSource.query('PRAGMA synchronous = NORMAL');
+      await dataSource.query('PRAGMA foreign_keys = ON');
+    }
+    await dataSource.runMigrations();
+    return new CloudDatabase(isPostgres ? 'postgres' : 'sqlite', dataSource, isPostgres ? null : new SerialAccess(dataSource));
+  }
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.serial ? this.serial.write(work) : this.dataSource.transaction(work);
+  }
+
+  read<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    return this.serial ? this.serial.read(work) : work(this.dataSource.manager);
+  }
+
+  /** Positional parameter `n` (1-based) in this dialect's raw SQL. */
+  param(n: number): string {
+    return this.dialect === 'postgres' ? `$${n}` : '?';
+  }
+
+  close(): Promise<void> {
+    return this.serial ? this.serial.close() : this.dataSource.destroy();
+  }
+}

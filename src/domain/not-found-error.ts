@@ -1,0 +1,7 @@
+/** The named record does not exist (or is not this site's). */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}

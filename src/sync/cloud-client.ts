@@ -1,0 +1,95 @@
+import axios, { type AxiosInstance } from 'axios';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  APP_VERSION_HEADER,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  errorBodySchema,
+  pullResponseSchema,
+  pushResponseSchema,
+  statusResponseSchema,
+  type PullResponse,
+  type PushChange,
+  type PushResponse,
+  type StatusResponse,
+} from '../contract/sync-http';
+import { APP_VERSION } from '../app/version';
+import { SyncFailure, type FailureKind } from './sync-failure';
+
+export interface CloudClientOptions {
+  baseUrl: string;
+  token: string;
+  timeoutMs?: number;
+  /** Pauses before re-sending a push batch (same batchId) after a transport or 5xx failure. */
+  retryDelaysMs?: number[];
+}
+
+function failureOf(error: unknown): SyncFailure {
+  if (error instanceof SyncFailure) return error;
+  if (!axios.isAxiosError(error)) return new SyncFailure('refused', error instanceof Error ? error.message : String(error));
+  const status = error.response?.status;
+  if (status === undefined) return new SyncFailure('offline', `cloud unreachable: ${error.code ?? error.message}`);
+  const parsed = errorBodySchema.safeParse(error.response?.data);
+  const message = parsed.success ? parsed.data.error.message : `HTTP ${status}`;
+  const kind: FailureKind =
+    status === 401 ? 'unauthorized' : status === 426 ? 'upgrade' : status === 410 ? 'gone' : status >= 500 || status === 429 ? 'server' : 'refused';
+  return new SyncFailure(kind, `cloud answered ${status}: ${message}`, status);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The HTTP side of the protocol (DESIGN §4); every answer is checked against the contract's schemas. */
+export class CloudClient {
+  private readonly http: AxiosInstance;
+  private readonly retryDelaysMs: number[];
+
+  constructor(options: CloudClientOptions) {
+    this.http = axios.create({
+      baseURL: `${options.baseUrl.replace(/\/+$/, '')}/api/v1/sync`,
+      timeout: options.timeoutMs ?? 30_000,
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+        [APP_VERSION_HEADER]: APP_VERSION,
+      },
+      // Follow no redirects: a token is never replayed to another origin.
+      maxRedirects: 0,
+    });
+    this.retryDelaysMs = options.retryDelaysMs ?? [250, 1000];
+  }
+
+  private async request<S extends z.ZodType>(schema: S, send: () => Promise<{ data: unknown }>): Promise<z.infer<S>> {
+    let response: { data: unknown };
+    try {
+      response = await send();
+    } catch (error) {
+      throw failureOf(error);
+    }
+    const parsed = schema.safeParse(response.data);
+    if (!parsed.success) throw new SyncFailure('server', `cloud answer does not match the protocol: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+
+  /** Sends one batch; a transport failure re-sends the same batchId, which the cloud answers from its record. */
+  async push(changes: PushChange[]): Promise<PushResponse> {
+    const body = { batchId: randomUUID(), changes };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.request(pushResponseSchema, () => this.http.post('/push', body));
+      } catch (error) {
+        const failure = failureOf(error);
+        if (!failure.retryable || attempt >= this.retryDelaysMs.length) throw failure;
+        await sleep(this.retryDelaysMs[attempt]);
+      }
+    }
+  }
+
+  pull(since: number, limit: number): Promise<PullResponse> {
+    return this.request(pullResponseSchema, () => this.http.get('/pull', { params: { since, limit } }));
+  }
+
+  status(): Promise<StatusResponse> {
+    return this.request(statusResponseSchema, () => this.http.get('/status'));
+  }
+}

@@ -1,0 +1,109 @@
+import type { EntityManager } from 'typeorm';
+import { IsNull } from 'typeorm';
+import { SYNC_FIELDS, pickFields, sameFields, type DeviceFields, type SyncField } from '../domain/device';
+import { validateFieldsPatch } from '../domain/validation';
+import { ValidationError } from '../domain/validation-error';
+import {
+  ConflictEntity,
+  type ConflictResolution,
+  type ConflictRow,
+  type ConflictSide,
+} from '../db/local/entities/conflict.entity';
+import { findLiveDuplicate, getRecord, nextLocalSeq, upsertDevices, upsertSyncStates } from '../db/local/device-store';
+import { mergeFields } from '../domain/merge-fields';
+import { NotFoundError } from '../domain/not-found-error';
+
+export type ConflictDraft = Omit<ConflictRow, 'id' | 'detectedAt' | 'resolvedAt' | 'resolution'>;
+
+/** Opens a conflict for the device, or refreshes its open one: at most one is open per device. */
+export async function recordConflict(tx: EntityManager, draft: ConflictDraft, detectedAt: string): Promise<void> {
+  const repo = tx.getRepository(ConflictEntity);
+  const open = await repo.findOneBy({ deviceUuid: draft.deviceUuid, resolvedAt: IsNull() });
+  if (open) await repo.update({ id: open.id }, { kind: draft.kind, fields: draft.fields, remote: draft.remote, remoteVersion: draft.remoteVersion, local: draft.local });
+  else await repo.insert({ ...draft, detectedAt, resolvedAt: null, resolution: null });
+}
+
+export async function listConflicts(db: EntityManager, includeResolved = false): Promise<ConflictRow[]> {
+  return db.getRepository(ConflictEntity).find({
+    where: includeResolved ? {} : { resolvedAt: IsNull() },
+    order: { id: 'ASC' },
+  });
+}
+
+/** A person's decision: one side whole, or a value per field (from a side, or typed). */
+export type ResolutionInput =
+  | { take: 'local' | 'cloud' }
+  | { fields: Partial<Record<SyncField, { from: 'local' | 'cloud' } | { value: string | null }>> };
+
+function finalSide(conflict: ConflictRow, local: ConflictSide, input: ResolutionInput): { side: ConflictSide; choices: ConflictResolution['choices'] } {
+  const choices: ConflictResolution['choices'] = {};
+  if ('take' in input) {
+    const side = input.take === 'local' ? local : conflict.remote;
+    for (const f of conflict.fields) choices[f] = { from: input.take, value: side[f] };
+    return { side, choices };
+  }
+  if (conflict.kind === 'delete') {
+    throw new ValidationError([{ field: 'resolution', message: 'expected take local or take cloud: a delete conflict keeps the device deleted or restores it whole' }]);
+  }
+  const unknown = Object.keys(input.fields).filter((f) => !(SYNC_FIELDS as readonly string[]).includes(f));
+  if (unknown.length) throw new ValidationError([{ field: unknown[0], message: `expected one of ${SYNC_FIELDS.join(', ')}` }]);
+  const typed = validateFieldsPatch(
+    Object.fromEntries(Object.entries(input.fields).flatMap(([f, c]) => (c && 'value' in c ? [[f, c.value ?? '']] : []))),
+  );
+  // Fields nobody disagreed on keep the automatic merge; disputed ones not named take the cloud's value.
+  const { merged } = mergeFields(conflict.base ?? pickFields({}), pickFields(local), pickFields(conflict.remote));
+  const side: ConflictSide = { ...merged, deletedAt: null };
+  for (const f of conflict.fields) side[f] = conflict.remote[f];
+  for (const [name, choice] of Object.entries(input.fields)) {
+    const f = name as SyncField;
+    if (!choice) continue;
+    const from = 'value' in choice ? 'typed' : choice.from;
+    side[f] = 'value' in choice ? (typed[f] ?? null) : choice.from === 'local' ? local[f] : conflict.remote[f];
+    choices[f] = { from, value: side[f] };
+  }
+  for (const f of conflict.fields) choices[f] ??= { from: 'cloud', value: side[f] };
+  return { side, choices };
+}
+
+/**
+ * Resolves one open conflict (DESIGN §5). The outcome is based on the
+ * conflict's remote version: if the cloud moved on meanwhile, the next push
+ * is answered `conflict` again and a fresh conflict shows the newer values.
+ */
+export async function resolveDeviceConflict(
+  tx: EntityManager,
+  id: number,
+  input: ResolutionInput,
+  context: { now: string; resolvedBy: string },
+): Promise<ConflictRow> {
+  const repo = tx.getRepository(ConflictEntity);
+  const conflict = await repo.findOneBy({ id });
+  if (!conflict) throw new NotFoundError(`no conflict with id ${id}`);
+  if (conflict.resolvedAt !== null) throw new ValidationError([{ field: 'id', message: `expected an open conflict; ${id} was resolved at ${conflict.resolvedAt}` }]);
+  const record = await getRecord(tx, conflict.deviceUuid);
+  if (!record) throw new NotFoundError(`device ${conflict.deviceUuid} of conflict ${id} is missing`);
+
+  // "Local" is the device as it is now: edits made while the conflict was open count as this PC's side.
+  const local: ConflictSide = { ...pickFields(record.device), deletedAt: record.device.deletedAt };
+  const { side, choices } = finalSide(conflict, local, input);
+  if (side.deletedAt === null) {
+    const duplicate = await findLiveDuplicate(tx, side, record.device.uuid);
+    if (duplicate) throw new ValidationError([{ field: duplicate.field, message: `expected a value no other live device uses; device ${duplicate.uuid} has it` }]);
+  }
+
+  const remoteFields: DeviceFields = pickFields(conflict.remote);
+  const agreesWithCloud = sameFields(pickFields(side), remoteFields) && (side.deletedAt === null) === (conflict.remote.deletedAt === null);
+  const device = { ...record.device, ...pickFields(side), deletedAt: side.deletedAt };
+  if (agreesWithCloud) {
+    await upsertDevices(tx, [{ device: { ...device, deletedAt: conflict.remote.deletedAt }, localSeq: record.localSeq, pushedSeq: record.localSeq }]);
+    await upsertSyncStates(tx, [{ uuid: device.uuid, baseVersion: conflict.remoteVersion, base: null }]);
+  } else {
+    const seq = await nextLocalSeq(tx);
+    await upsertDevices(tx, [{ device: { ...device, updatedAt: context.now }, localSeq: seq, pushedSeq: record.pushedSeq }]);
+    await upsertSyncStates(tx, [{ uuid: device.uuid, baseVersion: conflict.remoteVersion, base: remoteFields }]);
+  }
+  const take = 'take' in input ? input.take : 'fields';
+  const resolution: ConflictResolution = { take, choices, resolvedBy: context.resolvedBy };
+  await repo.update({ id }, { resolvedAt: context.now, resolution });
+  return { ...conflict, resolvedAt: context.now, resolution };
+}

@@ -1,0 +1,92 @@
+import type { EntityManager } from 'typeorm';
+import type { RemoteDevice } from '../contract/device';
+import { SYNC_FIELDS, differingFields, pickFields, sameFields, type Device, type SyncField } from '../domain/device';
+import { mergeFields } from '../domain/merge-fields';
+import type { ConflictKind, ConflictSide } from '../db/local/entities/conflict.entity';
+import { getRecords, isDirty, upsertDevices, upsertSyncStates, type LocalRecord, type SyncStateRow } from '../db/local/device-store';
+import { recordConflict, type ConflictDraft } from './conflicts';
+import { softDelete } from './soft-delete';
+
+/** What applying one remote record decided: rows to write, and maybe a conflict for a person. */
+export interface MergeDecision {
+  outcome: 'applied' | 'unchanged' | 'conflict';
+  device?: { device: Device; localSeq: number; pushedSeq: number };
+  syncState?: SyncStateRow;
+  conflict?: ConflictDraft;
+}
+
+export function sideOf(device: Device): ConflictSide {
+  return { ...pickFields(device), deletedAt: device.deletedAt };
+}
+
+function takeRemote(remote: RemoteDevice, local: LocalRecord | null): MergeDecision {
+  const device: Device = { ...remote, createdAt: local?.device.createdAt ?? remote.createdAt };
+  const seq = local?.localSeq ?? 0;
+  return {
+    outcome: 'applied',
+    device: { device: remote.deletedAt === null ? device : softDelete(device, remote.deletedAt), localSeq: seq, pushedSeq: seq },
+    syncState: { uuid: remote.uuid, baseVersion: remote.version, base: null },
+  };
+}
+
+function conflictWith(kind: ConflictKind, local: LocalRecord, remote: RemoteDevice, fields: SyncField[]): MergeDecision {
+  const base = local.baseVersion === null ? null : { ...local.base, deletedAt: null };
+  return {
+    outcome: 'conflict',
+    conflict: { deviceUuid: remote.uuid, kind, fields, base, local: sideOf(local.device), remote: sideOf(remote), remoteVersion: remote.version },
+  };
+}
+
+/**
+ * Decides how one remote record meets the local one (DESIGN §5). Pure: the
+ * caller writes the decision, so a page of decisions can be written at once.
+ */
+export function decideMerge(remote: RemoteDevice, local: LocalRecord | null): MergeDecision {
+  // An echo of what this instance already agreed on (a repeated page, our own push coming back).
+  if (local !== null && local.baseVersion !== null && remote.version <= local.baseVersion) return { outcome: 'unchanged' };
+  if (local === null || !isDirty(local)) return takeRemote(remote, local);
+
+  const localDeleted = local.device.deletedAt !== null;
+  const remoteDeleted = remote.deletedAt !== null;
+  if (local.inConflict) {
+    // Refresh the open conflict with the newer cloud values; the person decides against what the cloud has now.
+    const kind = localDeleted || remoteDeleted ? 'delete' : 'update';
+    const fields = mergeFields(local.base, pickFields(local.device), pickFields(remote)).conflicting;
+    return conflictWith(kind, local, remote, fields.length ? fields : differingFields(pickFields(local.device), pickFields(remote)));
+  }
+  if (localDeleted && remoteDeleted) return takeRemote(remote, local);
+  if (localDeleted || remoteDeleted) {
+    const changed = SYNC_FIELDS.filter((f) => (remoteDeleted ? local.device[f] : remote[f]) !== local.base[f]);
+    return conflictWith('delete', local, remote, changed);
+  }
+
+  const remoteFields = pickFields(remote);
+  const { merged, conflicting } = mergeFields(local.base, pickFields(local.device), remoteFields);
+  if (conflicting.length) return conflictWith('update', local, remote, conflicting);
+  if (sameFields(merged, remoteFields)) return takeRemote(remote, local);
+  // Both sides' changes kept: still dirty, now based on the remote version, pushed next time.
+  return {
+    outcome: 'applied',
+    device: { device: { ...local.device, ...merged }, localSeq: local.localSeq, pushedSeq: local.pushedSeq },
+    syncState: { uuid: remote.uuid, baseVersion: remote.version, base: remoteFields },
+  };
+}
+
+/** Writes a set of decisions in the caller's transaction. */
+export async function writeDecisions(tx: EntityManager, decisions: MergeDecision[], detectedAt: string): Promise<void> {
+  await upsertDevices(tx, decisions.flatMap((d) => (d.device ? [d.device] : [])));
+  await upsertSyncStates(tx, decisions.flatMap((d) => (d.syncState ? [d.syncState] : [])));
+  for (const d of decisions) if (d.conflict) await recordConflict(tx, d.conflict, detectedAt);
+}
+
+/**
+ * Applies remote records to the local store (the pull, and a push answered
+ * `conflict`). A device held by an open conflict gets its conflict refreshed
+ * with the newer cloud values; its local values stay untouched.
+ */
+export async function applyUpdate(tx: EntityManager, remotes: RemoteDevice[], detectedAt: string): Promise<MergeDecision[]> {
+  const locals = await getRecords(tx, remotes.map((r) => r.uuid));
+  const decisions = remotes.map((remote) => decideMerge(remote, locals.get(remote.uuid) ?? null));
+  await writeDecisions(tx, decisions, detectedAt);
+  return decisions;
+}

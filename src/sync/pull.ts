@@ -1,0 +1,47 @@
+import { isoNow } from '../domain/clock';
+import { readMeta, writeMeta } from '../db/local/meta-store';
+import { applyUpdate } from './merge';
+import { logSyncAttempt } from './sync-log';
+import type { AttemptSummary, SyncContext } from './sync-context';
+import { SyncFailure } from './sync-failure';
+
+export const PULL_PAGE_SIZE = 1000;
+
+/**
+ * Brings the cloud's changes since the cursor, page by page (DESIGN §4,
+ * pull). Each page and its new cursor commit in one transaction: a crash
+ * repeats a page, never skips one. One log row per call.
+ */
+export async function pullOnce(context: SyncContext, pageSize = PULL_PAGE_SIZE): Promise<AttemptSummary> {
+  const { db, client, clock } = context;
+  const startedAt = isoNow(clock);
+  const summary: AttemptSummary = { status: 'ok', sent: 0, received: 0, applied: 0, conflicts: 0, skipped: 0, rejected: 0, error: null };
+  try {
+    const startCursor = (await db.read(readMeta)).pullCursor;
+    let cursor = startCursor;
+    for (;;) {
+      const page = await client.pull(cursor, pageSize);
+      await db.write(async (tx) => {
+        const decisions = await applyUpdate(tx, page.changes, isoNow(clock));
+        await writeMeta(tx, { pullCursor: page.cursor });
+        summary.applied += decisions.filter((d) => d.outcome === 'applied').length;
+        summary.conflicts += decisions.filter((d) => d.outcome === 'conflict').length;
+      });
+      summary.received += page.changes.length;
+      cursor = page.cursor;
+      context.onProgress?.({ phase: 'pull', done: cursor - startCursor, total: page.latestVersion - startCursor });
+      if (!page.hasMore) break;
+    }
+    if (summary.conflicts) summary.status = 'partial';
+  } catch (error) {
+    summary.status = 'error';
+    summary.error = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof SyncFailure)) throw error;
+    summary.failureKind = error.kind;
+  } finally {
+    const finishedAt = isoNow(clock);
+    const { failureKind: _notStored, ...counts } = summary;
+    await db.write((tx) => logSyncAttempt(tx, { direction: 'pull', trigger: context.trigger, startedAt, finishedAt, ...counts }));
+  }
+  return summary;
+}

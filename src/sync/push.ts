@@ -1,0 +1,91 @@
+import type { EntityManager } from 'typeorm';
+import type { PushResponse } from '../contract/sync-http';
+import { isoNow } from '../domain/clock';
+import { pickFields } from '../domain/device';
+import { missingSyncField, serialize } from '../domain/serialize';
+import {
+  countDirty,
+  dirtyRecords,
+  localSeqs,
+  markPushed,
+  markRejected,
+  upsertSyncStates,
+  type LocalRecord,
+  type SyncStateRow,
+} from '../db/local/device-store';
+import { applyUpdate } from './merge';
+import { logSyncAttempt } from './sync-log';
+import type { AttemptSummary, SyncContext } from './sync-context';
+import { SyncFailure } from './sync-failure';
+
+export const PUSH_BATCH_SIZE = 500;
+
+/** Whether a dirty record goes in this push, or why it stays behind. */
+function pushability(record: LocalRecord): 'send' | 'held' | 'skip' {
+  // Held: waiting on a person (open conflict) or refused as it is now (retried once it changes).
+  if (record.inConflict || record.rejectedSeq === record.localSeq) return 'held';
+  return missingSyncField(record.device) === null ? 'send' : 'skip';
+}
+
+async function applyPushAnswer(tx: EntityManager, sent: LocalRecord[], answer: PushResponse, now: string, summary: AttemptSummary) {
+  const bySent = new Map(sent.map((r) => [r.device.uuid, r]));
+  const applied = answer.results.filter((r) => r.status === 'applied' && bySent.has(r.uuid));
+  const current = await localSeqs(tx, applied.map((r) => r.uuid));
+  const states: SyncStateRow[] = [];
+  for (const result of applied) {
+    const record = bySent.get(result.uuid)!;
+    // An edit made while the batch was in flight keeps the device dirty, now against what the cloud holds.
+    const editedSince = current.get(result.uuid)! > record.localSeq;
+    states.push({ uuid: result.uuid, baseVersion: result.version!, base: editedSince ? pickFields(serialize(record.device, null).fields) : null });
+  }
+  await markPushed(tx, applied.map((r) => ({ uuid: r.uuid, seq: bySent.get(r.uuid)!.localSeq })));
+  await upsertSyncStates(tx, states);
+  summary.applied += applied.length;
+
+  for (const result of answer.results.filter((r) => r.status === 'rejected' && bySent.has(r.uuid))) {
+    await markRejected(tx, result.uuid, bySent.get(result.uuid)!.localSeq, result.reason ?? 'rejected by the cloud');
+    summary.rejected++;
+  }
+  const currents = answer.results.flatMap((r) => (r.status === 'conflict' && r.current && bySent.has(r.uuid) ? [r.current] : []));
+  const decisions = await applyUpdate(tx, currents, now);
+  summary.conflicts += decisions.filter((d) => d.outcome === 'conflict').length;
+}
+
+/**
+ * Sends every new or changed device to the cloud, in batches read through
+ * the dirty index, and records the answer per device (DESIGN §4, push).
+ * One log row per call, whatever happens.
+ */
+export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
+  const { db, client, clock } = context;
+  const startedAt = isoNow(clock);
+  const summary: AttemptSummary = { status: 'ok', sent: 0, received: 0, applied: 0, conflicts: 0, skipped: 0, rejected: 0, error: null };
+  try {
+    const total = await db.read(countDirty);
+    let afterSeq = 0;
+    for (;;) {
+      const batch = await db.read((r) => dirtyRecords(r, afterSeq, PUSH_BATCH_SIZE));
+      if (batch.length === 0) break;
+      afterSeq = batch[batch.length - 1].localSeq;
+      const toSend = batch.filter((r) => pushability(r) === 'send');
+      summary.skipped += batch.filter((r) => pushability(r) === 'skip').length;
+      if (toSend.length) {
+        const answer = await client.push(toSend.map((r) => serialize(r.device, r.baseVersion)));
+        summary.sent += toSend.length;
+        await db.write((tx) => applyPushAnswer(tx, toSend, answer, isoNow(clock), summary));
+      }
+      context.onProgress?.({ phase: 'push', done: summary.sent + summary.skipped, total });
+    }
+    if (summary.rejected || summary.conflicts || summary.skipped) summary.status = 'partial';
+  } catch (error) {
+    summary.status = 'error';
+    summary.error = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof SyncFailure)) throw error;
+    summary.failureKind = error.kind;
+  } finally {
+    const finishedAt = isoNow(clock);
+    const { failureKind: _notStored, ...counts } = summary;
+    await db.write((tx) => logSyncAttempt(tx, { direction: 'push', trigger: context.trigger, startedAt, finishedAt, ...counts }));
+  }
+  return summary;
+}

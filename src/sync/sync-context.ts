@@ -1,0 +1,35 @@
+import type { Clock } from '../domain/clock';
+import type { SerialAccess } from '../db/serial-access';
+import type { SyncTrigger } from '../db/local/entities/sync-log.entity';
+import type { CloudClient } from './cloud-client';
+import type { FailureKind } from './sync-failure';
+
+export interface SyncProgress {
+  phase: 'push' | 'pull';
+  done: number;
+  /** Best estimate of the total; null while unknown. */
+  total: number | null;
+}
+
+/** What one push or pull needs: the local store, the cloud, the time, and who to tell about progress. */
+export interface SyncContext {
+  db: SerialAccess;
+  client: CloudClient;
+  clock: Clock;
+  trigger: SyncTrigger;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+/** The counts of one attempt, as `sitesync sync --json` prints them and the log row stores them. */
+export interface AttemptSummary {
+  status: 'ok' | 'partial' | 'error';
+  sent: number;
+  received: number;
+  applied: number;
+  conflicts: number;
+  skipped: number;
+  rejected: number;
+  error: string | null;
+  /** Why the attempt failed, when it did: the worker backs off or stops on it. Not stored. */
+  failureKind?: FailureKind;
+}
