@@ -15,6 +15,7 @@ import { pullOnce } from '../sync/pull';
 import { pushOnce } from '../sync/push';
 import { listSyncLog } from '../sync/sync-log';
 import { SyncFailure } from '../sync/sync-failure';
+import { startSyncWorkers, type SyncWorkers, type SyncWorkersConfig } from '../sync/worker';
 import type { AttemptSummary, SyncProgress } from '../sync/sync-context';
 import { addDevice, deleteDevice, editDevice } from './device-edits';
 import { FileTokenStore, type TokenStore } from './token-store';
@@ -35,6 +36,7 @@ export interface SyncRequest {
   direction?: 'both' | 'push' | 'pull';
   trigger?: SyncTrigger;
   onProgress?: (progress: SyncProgress) => void;
+  signal?: AbortSignal;
 }
 
 export interface SyncOutcome {
@@ -151,7 +153,7 @@ export class LocalApp {
       if (error instanceof SyncFailure) return { failure: error.kind };
       throw error;
     }
-    const context = { db: this.db, client: enrolled.client, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress };
+    const context = { db: this.db, client: enrolled.client, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
     const outcome: SyncOutcome = {};
     if (direction !== 'pull') outcome.push = await pushOnce(context);
     if (direction !== 'push' && outcome.push?.status !== 'error') outcome.pull = await pullOnce(context);
@@ -209,6 +211,11 @@ export class LocalApp {
       rejected: local.rejected,
       appVersion: APP_VERSION,
     };
+  }
+
+  /** Starts the push and pull workers of this instance (DESIGN §6); the caller stops them on quit. */
+  startWorkers(options: Omit<SyncWorkersConfig, 'role' | 'run'> = {}): SyncWorkers {
+    return startSyncWorkers({ ...options, role: 'local', run: (trigger, onProgress, signal) => this.sync({ trigger, onProgress, signal }) })!;
   }
 
   close(): Promise<void> {

@@ -19,7 +19,7 @@ export async function pullOnce(context: SyncContext, pageSize = PULL_PAGE_SIZE):
   try {
     const startCursor = (await db.read(readMeta)).pullCursor;
     let cursor = startCursor;
-    for (;;) {
+    while (!context.signal?.aborted) {
       const page = await client.pull(cursor, pageSize);
       await db.write(async (tx) => {
         const decisions = await applyUpdate(tx, page.changes, isoNow(clock));

@@ -63,7 +63,7 @@ export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
   try {
     const total = await db.read(countDirty);
     let afterSeq = 0;
-    for (;;) {
+    while (!context.signal?.aborted) {
       const batch = await db.read((r) => dirtyRecords(r, afterSeq, PUSH_BATCH_SIZE));
       if (batch.length === 0) break;
       afterSeq = batch[batch.length - 1].localSeq;

@@ -18,6 +18,8 @@ export interface SyncContext {
   clock: Clock;
   trigger: SyncTrigger;
   onProgress?: (progress: SyncProgress) => void;
+  /** Aborted on quit: the run stops between pages, every finished page already committed. */
+  signal?: AbortSignal;
 }
 
 /** The counts of one attempt, as `sitesync sync --json` prints them and the log row stores them. */
