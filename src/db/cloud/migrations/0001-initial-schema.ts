@@ -24,11 +24,14 @@ export class CloudInitialSchema0000000000001 implements MigrationInterface {
         foreignKeys: [{ columnNames: ['site_id'], referencedTableName: 'sites', referencedColumnNames: ['site_id'] }],
       }),
     );
-    await q.createIndices('devices', [
+    // One at a time: TypeORM's createIndices runs them concurrently, which races on SQLite's single connection.
+    for (const index of [
       new TableIndex({ name: 'devices_site_version', columnNames: ['site_id', 'version'], isUnique: true }),
       new TableIndex({ name: 'devices_site_live_mac', columnNames: ['site_id', 'mac'], isUnique: true, where: 'deleted_at IS NULL' }),
       new TableIndex({ name: 'devices_site_live_asset_tag', columnNames: ['site_id', 'asset_tag'], isUnique: true, where: 'deleted_at IS NULL' }),
-    ]);
+    ]) {
+      await q.createIndex('devices', index);
+    }
     await q.createTable(
       new Table({
         name: 'connected_sites',

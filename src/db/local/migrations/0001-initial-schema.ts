@@ -17,13 +17,16 @@ export class LocalInitialSchema0000000000001 implements MigrationInterface {
         ],
       }),
     );
-    await q.createIndices('devices', [
+    // One at a time: TypeORM's createIndices runs them concurrently, which races on SQLite's single connection.
+    for (const index of [
       new TableIndex({ name: 'devices_local_seq', columnNames: ['local_seq'] }),
       // Push reads only dirty rows through this index: its cost follows the changes, not the table.
       new TableIndex({ name: 'devices_dirty', columnNames: ['local_seq'], where: 'local_seq > pushed_seq' }),
       new TableIndex({ name: 'devices_live_mac', columnNames: ['mac'], where: 'deleted_at IS NULL' }),
       new TableIndex({ name: 'devices_live_asset_tag', columnNames: ['asset_tag'], where: 'deleted_at IS NULL' }),
-    ]);
+    ]) {
+      await q.createIndex('devices', index);
+    }
     await q.createTable(
       new Table({
         name: 'sync_state',

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { listCloudDevices } from '../../src/cloud/cloud-devices';
+import { pickFields } from '../../src/domain/device';
+import { startTestCloud, type TestCloud } from '../support/test-cloud';
+import { startTestInstance, type TestInstance } from '../support/test-instance';
+
+describe('conflicts between two instances', () => {
+  let cloud: TestCloud;
+  let pc1: TestInstance;
+  let pc2: TestInstance;
+  let uuid: string;
+
+  beforeEach(async () => {
+    cloud = await startTestCloud();
+    pc1 = await startTestInstance(cloud, 'hq');
+    pc2 = await startTestInstance(cloud, 'hq');
+    uuid = (await pc1.app.addDevice({ mac: 'aa:bb:cc:00:00:10', ip: '10.0.0.10', hostname: 'printer-2f', location: 'floor 2' })).uuid;
+    await pc1.sync();
+    await pc2.sync();
+  });
+
+  afterEach(async () => {
+    await pc1.close();
+    await pc2.close();
+    await cloud.stop();
+  });
+
+  /** Both instances and the cloud hold the same live values for the device. */
+  async function assertConverged() {
+    await pc1.sync();
+    await pc2.sync();
+    await pc1.sync();
+    const a = await pc1.device(uuid);
+    const b = await pc2.device(uuid);
+    const [c] = (await listCloudDevices(cloud.db, 'hq', true)).filter((d) => d.uuid === uuid);
+    assert.deepEqual(pickFields(a), pickFields(b));
+    assert.deepEqual(pickFields(a), pickFields(c));
+    assert.equal(a.deletedAt === null, c.deletedAt === null);
+    assert.equal(b.deletedAt === null, c.deletedAt === null);
+    assert.equal((await pc1.app.status()).pendingChanges, 0);
+    assert.equal((await pc2.app.status()).pendingChanges, 0);
+    return a;
+  }
+
+  it('edits of different fields merge with no conflict', async () => {
+    await pc1.app.editDevice(uuid, { ip: '10.0.0.11' });
+    await pc2.app.editDevice(uuid, { location: 'floor 3' });
+    await pc1.sync();
+    const outcome = await pc2.sync();
+    assert.equal(outcome.push?.conflicts, 0);
+    assert.deepEqual(await pc2.app.listConflicts(), []);
+    const device = await assertConverged();
+    assert.equal(device.ip, '10.0.0.11');
+    assert.equal(device.location, 'floor 3');
+  });
+
+  it('the same field edited on both sides opens one update conflict and keeps local values until resolved', async () => {
+    await pc1.app.editDevice(uuid, { ip: '10.0.0.21' });
+    await pc2.app.editDevice(uuid, { ip: '10.0.0.22', notes: 'moved' });
+    await pc1.sync();
+    const outcome = await pc2.sync();
+    assert.equal(outcome.push?.conflicts, 1);
+    assert.equal(outcome.push?.status, 'partial');
+
+    const conflicts = await pc2.app.listConflicts();
+    assert.equal(conflicts.length, 1);
+    const [conflict] = conflicts;
+    assert.equal(conflict.kind, 'update');
+    assert.deepEqual(conflict.fields, ['ip']);
+    assert.equal(conflict.base?.ip, '10.0.0.10');
+    assert.equal(conflict.local.ip, '10.0.0.22');
+    assert.equal(conflict.remote.ip, '10.0.0.21');
+    assert.equal((await pc2.device(uuid)).ip, '10.0.0.22', 'local value untouched');
+
+    // Syncing again neither loses the local edit nor opens a second conflict.
+    await pc2.sync();
+    assert.equal((await pc2.app.listConflicts()).length, 1);
+    assert.equal((await pc2.device(uuid)).ip, '10.0.0.22');
+    const [cloudCopy] = await listCloudDevices(cloud.db, 'hq', false);
+    assert.equal(cloudCopy.ip, '10.0.0.21', 'cloud not overwritten');
+  });
+
+  async function conflictOnIp() {
+    await pc1.app.editDevice(uuid, { ip: '10.0.0.31', hostname: 'printer-2f-a' });
+    await pc2.app.editDevice(uuid, { ip: '10.0.0.32', notes: 'toner low' });
+    await pc1.sync();
+    await pc2.sync();
+    const [conflict] = await pc2.app.listConflicts();
+    assert.ok(conflict, 'a conflict is open');
+    return conflict;
+  }
+
+  it('resolving by taking this PC pushes the local values everywhere', async () => {
+    const conflict = await conflictOnIp();
+    const resolved = await pc2.app.resolveConflict(conflict.id, { take: 'local' });
+    assert.equal(resolved.resolution?.take, 'local');
+    assert.equal(resolved.resolution?.resolvedBy, 'tester');
+    assert.ok(resolved.resolvedAt);
+    const device = await assertConverged();
+    assert.equal(device.ip, '10.0.0.32');
+    assert.equal(device.notes, 'toner low');
+  });
+
+  it('resolving by taking the cloud discards the local values explicitly', async () => {
+    const conflict = await conflictOnIp();
+    await pc2.app.resolveConflict(conflict.id, { take: 'cloud' });
+    const device = await assertConverged();
+    assert.equal(device.ip, '10.0.0.31');
+    assert.equal(device.hostname, 'printer-2f-a');
+    assert.equal(device.notes, null);
+    const [stored] = await pc2.app.listConflicts({ all: true });
+    assert.equal(stored.resolution?.choices.ip?.from, 'cloud');
+  });
+
+  it('resolving per field keeps undisputed edits of both sides and the typed value', async () => {
+    const conflict = await conflictOnIp();
+    await pc2.app.resolveConflict(conflict.id, { fields: { ip: { value: '10.0.0.33' } } });
+    const device = await assertConverged();
+    assert.equal(device.ip, '10.0.0.33');
+    assert.equal(device.hostname, 'printer-2f-a', 'remote-only edit kept');
+    assert.equal(device.notes, 'toner low', 'local-only edit kept');
+  });
+
+  it('a typed value is validated like any input and nothing is written when it is bad', async () => {
+    const conflict = await conflictOnIp();
+    await assert.rejects(pc2.app.resolveConflict(conflict.id, { fields: { ip: { value: '300.1.1.1' } } }), /ip: expected an IPv4 address/);
+    assert.equal((await pc2.app.listConflicts()).length, 1);
+    assert.equal((await pc2.device(uuid)).ip, '10.0.0.32');
+  });
+
+  it('a decision against stale cloud values is answered with a fresh conflict, never overwriting unseen work', async () => {
+    const conflict = await conflictOnIp();
+    await pc1.app.editDevice(uuid, { ip: '10.0.0.39' });
+    await pc1.sync();
+    await pc2.app.resolveConflict(conflict.id, { take: 'local' });
+    await pc2.sync();
+    const [fresh] = await pc2.app.listConflicts();
+    assert.ok(fresh && fresh.id !== conflict.id, 'a new conflict opened');
+    assert.equal(fresh.remote.ip, '10.0.0.39');
+    const [cloudCopy] = await listCloudDevices(cloud.db, 'hq', false);
+    assert.equal(cloudCopy.ip, '10.0.0.39');
+  });
+
+  it('a delete against an edit opens a delete conflict; restoring keeps the edit', async () => {
+    await pc1.app.deleteDevice(uuid);
+    await pc2.app.editDevice(uuid, { notes: 'still in use!' });
+    await pc1.sync();
+    await pc2.sync();
+    const [conflict] = await pc2.app.listConflicts();
+    assert.equal(conflict.kind, 'delete');
+    assert.ok(conflict.remote.deletedAt);
+    assert.equal(conflict.local.deletedAt, null);
+    assert.equal((await pc2.device(uuid)).deletedAt, null, 'not deleted until a person decides');
+    await pc2.app.resolveConflict(conflict.id, { take: 'local' });
+    const device = await assertConverged();
+    assert.equal(device.deletedAt, null);
+    assert.equal(device.notes, 'still in use!');
+    assert.equal(device.ip, '10.0.0.10');
+  });
+
+  it('an edit against a delete, resolved by keeping it deleted, deletes everywhere', async () => {
+    await pc1.app.editDevice(uuid, { notes: 'new cable' });
+    await pc2.app.deleteDevice(uuid);
+    await pc1.sync();
+    await pc2.sync();
+    const [conflict] = await pc2.app.listConflicts();
+    assert.equal(conflict.kind, 'delete');
+    assert.ok(conflict.local.deletedAt);
+    await pc2.app.resolveConflict(conflict.id, { take: 'local' });
+    const device = await assertConverged();
+    assert.ok(device.deletedAt);
+  });
+
+  it('a delete conflict refuses a per-field resolution', async () => {
+    await pc1.app.deleteDevice(uuid);
+    await pc2.app.editDevice(uuid, { notes: 'x' });
+    await pc1.sync();
+    await pc2.sync();
+    const [conflict] = await pc2.app.listConflicts();
+    await assert.rejects(pc2.app.resolveConflict(conflict.id, { fields: { notes: { from: 'local' } } }), /resolution: expected take local or take cloud/);
+  });
+});
