@@ -3,14 +3,15 @@ import type { RemoteDevice } from '../contract/device';
 import { SYNC_FIELDS, differingFields, pickFields, sameFields, type Device, type SyncField } from '../domain/device';
 import { mergeFields } from '../domain/merge-fields';
 import type { ConflictKind, ConflictSide } from '../db/local/entities/conflict.entity';
-import { getRecords, isDirty, upsertDevices, upsertSyncStates, type LocalRecord, type SyncStateRow } from '../db/local/device-store';
+import { getRecords, isDirty, nextLocalSeq, upsertDevices, upsertSyncStates, type LocalRecord, type SyncStateRow } from '../db/local/device-store';
 import { recordConflict, type ConflictDraft } from './conflicts';
 import { softDelete } from './soft-delete';
 
 /** What applying one remote record decided: rows to write, and maybe a conflict for a person. */
 export interface MergeDecision {
   outcome: 'applied' | 'unchanged' | 'conflict';
-  device?: { device: Device; localSeq: number; pushedSeq: number };
+  /** localSeq null: a new local change number, so the push under way sends the merged values too. */
+  device?: { device: Device; localSeq: number | null; pushedSeq: number };
   syncState?: SyncStateRow;
   conflict?: ConflictDraft;
 }
@@ -67,14 +68,15 @@ export function decideMerge(remote: RemoteDevice, local: LocalRecord | null): Me
   // Both sides' changes kept: still dirty, now based on the remote version, pushed next time.
   return {
     outcome: 'applied',
-    device: { device: { ...local.device, ...merged }, localSeq: local.localSeq, pushedSeq: local.pushedSeq },
+    device: { device: { ...local.device, ...merged }, localSeq: null, pushedSeq: local.pushedSeq },
     syncState: { uuid: remote.uuid, baseVersion: remote.version, base: remoteFields },
   };
 }
 
 /** Writes a set of decisions in the caller's transaction. */
 export async function writeDecisions(tx: EntityManager, decisions: MergeDecision[], detectedAt: string): Promise<void> {
-  await upsertDevices(tx, decisions.flatMap((d) => (d.device ? [d.device] : [])));
+  let seq = decisions.some((d) => d.device?.localSeq === null) ? await nextLocalSeq(tx) : 0;
+  await upsertDevices(tx, decisions.flatMap((d) => (d.device ? [{ ...d.device, localSeq: d.device.localSeq ?? seq++ }] : [])));
   await upsertSyncStates(tx, decisions.flatMap((d) => (d.syncState ? [d.syncState] : [])));
   for (const d of decisions) if (d.conflict) await recordConflict(tx, d.conflict, detectedAt);
 }
