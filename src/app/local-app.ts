@@ -30,6 +30,8 @@ export interface LocalAppOptions {
   userName?: string;
   httpTimeoutMs?: number;
   retryDelaysMs?: number[];
+  /** Changes per pull request; larger pages mean fewer round trips, more memory per page. */
+  pullPageSize?: number;
 }
 
 export interface SyncRequest {
@@ -156,7 +158,7 @@ export class LocalApp {
     const context = { db: this.db, client: enrolled.client, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
     const outcome: SyncOutcome = {};
     if (direction !== 'pull') outcome.push = await pushOnce(context);
-    if (direction !== 'push' && outcome.push?.status !== 'error') outcome.pull = await pullOnce(context);
+    if (direction !== 'push' && outcome.push?.status !== 'error') outcome.pull = await pullOnce(context, this.options.pullPageSize);
     const failed = [outcome.push, outcome.pull].find((a) => a?.status === 'error');
     if (failed) outcome.failure = failed.failureKind ?? 'offline';
     return outcome;
