@@ -118,16 +118,14 @@ export function startSyncWorkers(config: SyncWorkersConfig): SyncWorkers | null 
     }
   };
 
-  const runOnce = async (trigger: SyncTrigger) => {
+  const runOnce = async (trigger: SyncTrigger): Promise<RunOutcome> => {
     update({ phase: 'running', nextRunAt: null });
-    let outcome: RunOutcome;
     try {
-      outcome = await config.run(trigger, (progress) => update({ progress }), abort.signal);
+      return await config.run(trigger, (progress) => update({ progress }), abort.signal);
     } catch (error) {
       log(`sync run failed: ${error instanceof Error ? error.message : String(error)}`);
-      outcome = { failure: 'server' };
+      return { failure: 'server' };
     }
-    if (!stopped) afterRun(outcome);
   };
 
   function trigger(kind: SyncTrigger): Promise<void> {
@@ -139,9 +137,11 @@ export function startSyncWorkers(config: SyncWorkersConfig): SyncWorkers | null 
     }
     if (timer !== null) timers.clearTimeout(timer);
     timer = null;
-    current = runOnce(kind).finally(() => {
+    current = runOnce(kind).then((outcome) => {
+      // Free the slot first, so a timer or trigger fired by afterRun's listeners starts a run at once.
       current = null;
       queued = null;
+      if (!stopped) afterRun(outcome);
     });
     return current;
   }
