@@ -40,7 +40,7 @@ describe('retries: a batch is applied once, however often it arrives', () => {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'x-sitesync-protocol': '1', 'content-type': 'application/json' },
         body: JSON.stringify(body),
-      }).then((r) => r.json());
+      }).then((r) => r.json() as Promise<any>);
     const first = await post();
     const second = await post();
     assert.deepEqual(second, first);

@@ -23,7 +23,7 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
 
   async function assertError(response: Response, status: number, code: string) {
     assert.equal(response.status, status);
-    const body = await response.json();
+    const body = await (response.json() as Promise<any>);
     assert.equal(body.error.code, code);
     assert.equal(typeof body.error.message, 'string');
     assert.ok(!JSON.stringify(body).includes('    at '), 'no stack trace');
@@ -34,7 +34,7 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
     hqToken = await cloud.enroll('hq');
     branchToken = await cloud.enroll('branch');
     const response = await push([change({ mac: 'aa:bb:cc:00:02:01' })], branchToken);
-    branchDevice = (await response.json()).results[0].uuid;
+    branchDevice = (await (response.json() as Promise<any>)).results[0].uuid;
   });
 
   after(() => cloud.stop());
@@ -62,14 +62,14 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
   it('a body that is not a push batch gets 400 naming the field', async () => {
     const response = await send('/api/v1/sync/push', { body: JSON.stringify({ batchId: 'not-a-uuid', changes: 'nope' }) });
     assert.equal(response.status, 400);
-    const body = await response.json();
+    const body = await (response.json() as Promise<any>);
     assert.match(body.error.message, /batchId: expected a UUID/);
     assert.match(body.error.message, /changes/);
   });
 
   it("another site's uuid is rejected and that device is untouched", async () => {
     const response = await push([change({ mac: 'aa:bb:cc:00:02:02', hostname: 'hijack' }, branchDevice)]);
-    const body = await response.json();
+    const body = await (response.json() as Promise<any>);
     assert.equal(body.rejected, 1);
     assert.match(body.results[0].reason, /another site/);
     const [device] = await listCloudDevices(cloud.db, 'branch', true);
@@ -85,7 +85,7 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
       change({ hostname: 'no-identity' }),
       change({ mac: 'aa:bb:cc:00:02:04', ip: '2001:DB8:0:0:0:0:0:1' }),
     ]);
-    const body = await response.json();
+    const body = await (response.json() as Promise<any>);
     assert.equal(body.rejected, 3);
     assert.equal(body.applied, 1);
     assert.match(body.results[0].reason, /mac: expected a MAC address/);
@@ -97,13 +97,13 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
   });
 
   it('a tombstone carrying more than uuid, mac and assetTag is rejected', async () => {
-    const body = await (await push([{ ...change({ mac: 'aa:bb:cc:00:02:05', hostname: 'x' }), deletedAt: new Date().toISOString() }])).json();
+    const body = await ((await push([{ ...change({ mac: 'aa:bb:cc:00:02:05', hostname: 'x' }), deletedAt: new Date().toISOString() }])).json() as any);
     assert.equal(body.rejected, 1);
     assert.match(body.results[0].reason, /stripped tombstone/);
   });
 
   it('a MAC another live device of the site holds is rejected', async () => {
-    const body = await (await push([change({ mac: 'AA-BB-CC-00-02-04' })])).json();
+    const body = await ((await push([change({ mac: 'AA-BB-CC-00-02-04' })])).json() as any);
     assert.equal(body.rejected, 1);
     assert.match(body.results[0].reason, /mac aa:bb:cc:00:02:04 is already used/);
   });
@@ -111,7 +111,7 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
   it('a pull with a bad cursor gets 400 naming it', async () => {
     const response = await send('/api/v1/sync/pull?since=-4&limit=abc');
     assert.equal(response.status, 400);
-    const body = await response.json();
+    const body = await (response.json() as Promise<any>);
     assert.match(body.error.message, /since/);
     assert.match(body.error.message, /limit/);
   });
