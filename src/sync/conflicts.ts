@@ -104,6 +104,7 @@ export async function resolveDeviceConflict(
   }
   const take = 'take' in input ? input.take : 'fields';
   const resolution: ConflictResolution = { take, choices, resolvedBy: context.resolvedBy };
-  await repo.update({ id }, { resolvedAt: context.now, resolution });
-  return { ...conflict, resolvedAt: context.now, resolution };
+  // The row keeps the local side the person actually decided on, edits made while it was open included.
+  await repo.update({ id }, { local, resolvedAt: context.now, resolution });
+  return { ...conflict, local, resolvedAt: context.now, resolution };
 }
