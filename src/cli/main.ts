@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../app/version';
 import { registerCloudCommands } from './cloud-commands';
 import { registerLocalCommands } from './local-commands';
-import { EXIT_FAILED, EXIT_USAGE, UsageError, describeError } from './output';
+import { describeError } from '../app/describe-error';
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from './output';
 
 export function buildProgram(): Command {
   const program = new Command('sitesync')

@@ -1,7 +1,3 @@
-import { ValidationError } from '../domain/validation-error';
-import { NotFoundError } from '../domain/not-found-error';
-import { SyncFailure } from '../sync/sync-failure';
-
 /** Exit statuses of CONTRACT.md. */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -9,14 +5,6 @@ export const EXIT_USAGE = 2;
 
 /** The command line itself is wrong (exit 2), found after commander's own parsing. */
 export class UsageError extends Error {}
-
-/** The operation failed for a reason the user can act on; `main` prints it and exits 1. */
-export function describeError(error: unknown): { code: string; message: string; issues?: unknown } {
-  if (error instanceof ValidationError) return { code: 'invalid', message: error.message, issues: error.issues };
-  if (error instanceof NotFoundError) return { code: 'not_found', message: error.message };
-  if (error instanceof SyncFailure) return { code: error.kind, message: error.message };
-  return { code: 'failed', message: error instanceof Error ? error.message : String(error) };
-}
 
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '-';
