@@ -215,9 +215,21 @@ export class LocalApp {
     };
   }
 
-  /** Starts the push and pull workers of this instance (DESIGN §6); the caller stops them on quit. */
-  startWorkers(options: Omit<SyncWorkersConfig, 'role' | 'run'> = {}): SyncWorkers {
-    return startSyncWorkers({ ...options, role: 'local', run: (trigger, onProgress, signal) => this.sync({ trigger, onProgress, signal }) })!;
+  /**
+   * Starts the push and pull workers of this instance (DESIGN §6); the caller stops them on quit.
+   * `onOutcome` hears each run's result, e.g. so a window reloads what a pull changed.
+   */
+  startWorkers(options: Omit<SyncWorkersConfig, 'role' | 'run'> & { onOutcome?: (outcome: SyncOutcome) => void } = {}): SyncWorkers {
+    const { onOutcome, ...config } = options;
+    return startSyncWorkers({
+      ...config,
+      role: 'local',
+      run: async (trigger, onProgress, signal) => {
+        const outcome = await this.sync({ trigger, onProgress, signal });
+        onOutcome?.(outcome);
+        return outcome;
+      },
+    })!;
   }
 
   close(): Promise<void> {

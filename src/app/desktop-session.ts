@@ -1,0 +1,175 @@
+import type { ListedDevice, Settings, Status, WorkerStateView, IpcEvent, IpcEventPayload } from '../contract/ipc';
+import { NOT_STARTED } from '../contract/ipc';
+import { ValidationError } from '../domain/validation-error';
+import type { SyncWorkers } from '../sync/worker';
+import { startDemoCloud, type DemoCloud } from './demo-cloud';
+import { DesktopSettingsFile } from './desktop-settings';
+import { LocalApp, type SyncOutcome } from './local-app';
+import { pendingDeviceUuids } from './pending-devices';
+import { FileTokenStore, type TokenStore } from './token-store';
+
+export interface DesktopSessionOptions {
+  dataDir: string;
+  /** The Electron app passes one backed by safeStorage; the browser bridge uses the CLI's file. */
+  tokenStore?: TokenStore;
+  log?: (message: string) => void;
+}
+
+type Listener<E extends IpcEvent> = (payload: IpcEventPayload<E>) => void;
+
+/** True when a run moved anything, so open windows reload their lists. */
+function changedData(outcome: SyncOutcome): boolean {
+  return [outcome.push, outcome.pull].some((a) => a !== undefined && a.sent + a.received + a.applied + a.conflicts + a.rejected > 0);
+}
+
+/**
+ * What a running desktop UI needs around the LocalApp facade: its sync
+ * workers (restarted on enrolment and when the interval changes), its
+ * preferences, the optional demo cloud, and events for open windows. The
+ * Electron main process and `sitesync ui` each hold one.
+ */
+export class DesktopSession {
+  private workers: SyncWorkers | null = null;
+  private demoCloud: DemoCloud | null = null;
+  private readonly listeners = new Map<IpcEvent, Set<Listener<never>>>();
+
+  private constructor(
+    readonly app: LocalApp,
+    private readonly tokens: TokenStore,
+    private readonly settingsFile: DesktopSettingsFile,
+    private readonly dataDir: string,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  static async open(options: DesktopSessionOptions): Promise<DesktopSession> {
+    const tokens = options.tokenStore ?? new FileTokenStore(options.dataDir);
+    const app = await LocalApp.open({ dataDir: options.dataDir, tokenStore: tokens });
+    const session = new DesktopSession(app, tokens, new DesktopSettingsFile(options.dataDir), options.dataDir, options.log ?? (() => {}));
+    await session.resume();
+    return session;
+  }
+
+  /** Brings back the demo cloud this PC is enrolled with, then starts syncing if enrolled. */
+  private async resume(): Promise<void> {
+    const { demoCloudPort } = this.settingsFile.read();
+    const { cloudUrl } = await this.app.meta();
+    if (demoCloudPort !== null && cloudUrl === `http://127.0.0.1:${demoCloudPort}`) {
+      try {
+        this.demoCloud = await startDemoCloud(this.dataDir, demoCloudPort);
+      } catch (error) {
+        // The app still works offline; diagnostics will show the cloud as unreachable.
+        this.log(`demo cloud not restarted on port ${demoCloudPort}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    await this.restartWorkers();
+  }
+
+  private async restartWorkers(): Promise<void> {
+    await this.workers?.stop();
+    this.workers = null;
+    const meta = await this.app.meta();
+    if (!meta.siteId || !this.tokens.read()) {
+      this.emit('workerState', NOT_STARTED);
+      return;
+    }
+    this.workers = this.app.startWorkers({
+      intervalMs: this.settingsFile.read().syncIntervalSeconds * 1000,
+      log: this.log,
+      onOutcome: (outcome) => {
+        if (changedData(outcome)) this.emit('dataChanged', { reason: 'sync' });
+      },
+    });
+    this.workers.subscribe((state) => this.emit('workerState', state));
+    this.emit('workerState', this.workers.state());
+  }
+
+  on<E extends IpcEvent>(event: E, listener: Listener<E>): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  private emit<E extends IpcEvent>(event: E, payload: IpcEventPayload<E>): void {
+    for (const listener of this.listeners.get(event) ?? []) (listener as Listener<E>)(payload);
+  }
+
+  workerState(): WorkerStateView {
+    return this.workers?.state() ?? NOT_STARTED;
+  }
+
+  /** Sync now: joins the workers' single flight, so a click during a run queues one more, never a second at once. */
+  async syncNow(): Promise<WorkerStateView> {
+    if (!this.workers) throw new ValidationError([{ field: 'enrolment', message: 'expected an enrolled PC: enrol with a cloud URL and token first' }]);
+    await this.workers.trigger('manual');
+    return this.workers.state();
+  }
+
+  async listDevices(all: boolean): Promise<ListedDevice[]> {
+    const pending = await pendingDeviceUuids(this.app.db);
+    const devices = await this.app.listDevices({ all });
+    return devices.map((device) => ({ ...device, pending: pending.has(device.uuid) }));
+  }
+
+  async enrol(cloudUrl: string, token: string): Promise<Status> {
+    const status = await this.app.init(cloudUrl, token);
+    if (this.demoCloud && status.cloudUrl !== this.demoCloud.url) await this.stopDemoCloud();
+    await this.afterEnrolment();
+    return status;
+  }
+
+  /** Runs a cloud on this PC and enrols with it: the quickest way to see SiteSync work. */
+  async enrolWithDemoCloud(): Promise<Status> {
+    if (!this.demoCloud) {
+      this.demoCloud = await startDemoCloud(this.dataDir, this.settingsFile.read().demoCloudPort ?? 0);
+      this.settingsFile.update({ demoCloudPort: this.demoCloud.port });
+    }
+    const status = await this.app.init(this.demoCloud.url, await this.demoCloud.enroll());
+    await this.afterEnrolment();
+    return status;
+  }
+
+  private async afterEnrolment(): Promise<void> {
+    await this.restartWorkers();
+    this.emit('dataChanged', { reason: 'enrol' });
+  }
+
+  private async stopDemoCloud(): Promise<void> {
+    await this.demoCloud?.stop();
+    this.demoCloud = null;
+    this.settingsFile.update({ demoCloudPort: null });
+  }
+
+  async settings(): Promise<Settings> {
+    const { cloudUrl } = await this.app.meta();
+    return {
+      cloudUrl,
+      syncIntervalSeconds: this.settingsFile.read().syncIntervalSeconds,
+      demoCloud: this.demoCloud !== null && cloudUrl === this.demoCloud.url,
+    };
+  }
+
+  /** A new cloud URL keeps this PC's token (the server moved); a new interval restarts the schedule. */
+  async updateSettings(changes: { cloudUrl?: string; syncIntervalSeconds?: number }): Promise<Settings> {
+    const current = await this.settings();
+    if (changes.cloudUrl !== undefined && changes.cloudUrl !== current.cloudUrl) {
+      const token = this.tokens.read();
+      if (!token) throw new ValidationError([{ field: 'cloudUrl', message: 'expected an enrolled PC: enrol with a cloud URL and a token first' }]);
+      await this.enrol(changes.cloudUrl, token);
+    }
+    if (changes.syncIntervalSeconds !== undefined && changes.syncIntervalSeconds !== current.syncIntervalSeconds) {
+      this.settingsFile.update({ syncIntervalSeconds: changes.syncIntervalSeconds });
+      await this.restartWorkers();
+    }
+    return this.settings();
+  }
+
+  /** Stops the workers (finishing the current page), the demo cloud, then the database. */
+  async close(): Promise<void> {
+    await this.workers?.stop();
+    this.workers = null;
+    await this.demoCloud?.stop();
+    this.demoCloud = null;
+    await this.app.close();
+  }
+}
