@@ -2,8 +2,9 @@
  * `npm run bench`: how fast the sync moves N devices, against a yardstick
  * measured in the same run on the same disk (a raw prepared single-row
  * insert of N rows in one transaction through sqlite3). The cloud runs in
- * its own process (the real `sitesync cloud serve`) so the peak RSS below is
- * the local process's alone. Writes bench/results.json.
+ * its own process (the real `sitesync cloud serve`), and the initial pull
+ * runs in a fresh process of its own, so its peak RSS is the local
+ * process's alone. Writes bench/results.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import sqlite3 from 'sqlite3';
 import { LocalApp } from '../src/app/local-app';
 import { upsertDevices, upsertSyncStates } from '../src/db/local/device-store';
 import { emptyFields, type Device } from '../src/domain/device';
+import type { AttemptSummary } from '../src/sync/sync-context';
 import { tempDir } from '../tests/support/temp-dir';
 
 const BIN = join(__dirname, '..', 'bin', 'sitesync.js');
@@ -103,16 +105,15 @@ async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; resu
   return { seconds: (performance.now() - started) / 1000, result };
 }
 
-/** Samples this process's RSS while `work` runs. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ peakMb: number; result: T }> {
-  let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
-  try {
-    const result = await work();
-    return { peakMb: Math.max(peak, process.memoryUsage.rss()) / 1024 / 1024, result };
-  } finally {
-    clearInterval(sampler);
+/** The initial pull into an enrolled, empty data dir, in a fresh process: its own time and peak RSS. */
+async function pullInFreshProcess(dataDir: string): Promise<{ seconds: number; peakRssMb: number; pull: AttemptSummary }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'tests', 'support', 'pull-child.ts'), dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    if (line.startsWith('done ')) return JSON.parse(line.slice('done '.length));
   }
+  throw new Error('the pull process ended without a result');
 }
 
 function assertOk(outcome: Awaited<ReturnType<LocalApp['sync']>>, expected: { push?: number; pull?: number }) {
@@ -130,10 +131,13 @@ async function benchmark(n: number): Promise<Run> {
   enroll(cloudDb, 'bench');
   const cloud = await startCloud(cloudDb);
   const full = await LocalApp.open({ dataDir: join(dir.path, 'full') });
-  const empty = await LocalApp.open({ dataDir: join(dir.path, 'empty') });
+  const emptyDir = join(dir.path, 'empty');
+  const enrolEmpty = await LocalApp.open({ dataDir: emptyDir });
+  await enrolEmpty.init(cloud.url, enroll(cloudDb, 'bench'));
+  await enrolEmpty.close();
+  let empty: LocalApp | null = null;
   try {
     await full.init(cloud.url, enroll(cloudDb, 'bench'));
-    await empty.init(cloud.url, enroll(cloudDb, 'bench'));
     // A full instance: N devices recorded offline, never pushed.
     const now = new Date().toISOString();
     await full.db.write(async (tx) => {
@@ -144,33 +148,33 @@ async function benchmark(n: number): Promise<Run> {
 
     const initialPush = await timed(() => full.sync({ direction: 'push' }));
     assertOk(initialPush.result, { push: n });
-    global.gc?.();
-    const initialPull = await withPeakRss(() => timed(() => empty.sync({ direction: 'pull' })));
-    assertOk(initialPull.result.result, { pull: n });
+    const initialPull = await pullInFreshProcess(emptyDir);
+    assertOk({ pull: initialPull.pull }, { pull: n });
+    empty = await LocalApp.open({ dataDir: emptyDir });
 
     const changed = Math.max(1, Math.floor(n / 100));
     const devices = await full.listDevices();
     for (let i = 0; i < changed; i++) await full.editDevice(devices[(i * 97) % n].uuid, { notes: `audit ${i}` });
     const incrementalPush = await timed(() => full.sync({ direction: 'push' }));
     assertOk(incrementalPush.result, { push: changed });
-    const incrementalPull = await timed(() => empty.sync({ direction: 'pull' }));
+    const incrementalPull = await timed(() => empty!.sync({ direction: 'pull' }));
     assertOk(incrementalPull.result, { pull: changed });
-    const noop = await timed(() => empty.sync());
+    const noop = await timed(() => empty!.sync());
     assertOk(noop.result, { push: 0, pull: 0 });
 
     return {
       n,
       rawInsertS,
       initialPushS: initialPush.seconds,
-      initialPullS: initialPull.result.seconds,
+      initialPullS: initialPull.seconds,
       incrementalPushS: incrementalPush.seconds,
       incrementalPullS: incrementalPull.seconds,
       noopSyncS: noop.seconds,
-      peakRssMb: initialPull.peakMb,
+      peakRssMb: initialPull.peakRssMb,
     };
   } finally {
     await full.close();
-    await empty.close();
+    await empty?.close();
     cloud.process.kill('SIGTERM');
     dir.remove();
   }

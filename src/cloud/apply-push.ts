@@ -9,6 +9,7 @@ import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { CloudDeviceEntity } from '../db/cloud/entities/cloud-device.entity';
 import { PushBatchEntity } from '../db/cloud/entities/push-batch.entity';
 import { LiveIdentities } from './live-identities';
+import { lockSite } from './site-versions';
 import { writeVersioned } from './write-versioned';
 
 interface ValidChange {
@@ -90,7 +91,7 @@ async function decide(db: CloudDatabase, tx: EntityManager, siteId: string, chan
     });
     results.push({ uuid: valid.uuid, status: 'applied' });
   }
-  return { results, writes, existing };
+  return { results, writes };
 }
 
 /**
@@ -104,12 +105,13 @@ export async function applyPushBatch(
   now: string,
 ): Promise<PushResponse> {
   return db.transaction(async (tx) => {
+    await lockSite(db, tx, instance.siteId);
     const batches = tx.getRepository(PushBatchEntity);
     const stored = await batches.findOneBy({ instanceId: instance.instanceId, batchId: request.batchId });
     if (stored) return JSON.parse(stored.response) as PushResponse;
 
-    const { results, writes, existing } = await decide(db, tx, instance.siteId, request.changes, now);
-    const versions = await writeVersioned(db, tx, instance.siteId, writes, existing);
+    const { results, writes } = await decide(db, tx, instance.siteId, request.changes, now);
+    const versions = await writeVersioned(db, tx, instance.siteId, writes);
     for (const result of results) if (result.status === 'applied' && result.version === undefined) result.version = versions.get(result.uuid);
 
     const count = (status: PushResult['status']) => results.filter((r) => r.status === status).length;

@@ -7,6 +7,7 @@ import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { CloudDeviceEntity } from '../db/cloud/entities/cloud-device.entity';
 import { softDelete } from '../sync/soft-delete';
 import { LiveIdentities } from './live-identities';
+import { lockSite } from './site-versions';
 import { writeVersioned } from './write-versioned';
 
 /** Devices of a site as the cloud holds them, oldest first. */
@@ -26,8 +27,12 @@ export async function changeCloudDevice(
   now: string,
 ): Promise<RemoteDevice> {
   return db.transaction(async (tx) => {
-    const current = await tx.getRepository(CloudDeviceEntity).findOneBy({ uuid });
-    if (!current) throw new NotFoundError(`no device with uuid ${uuid}`);
+    const devices = tx.getRepository(CloudDeviceEntity);
+    const found = await devices.findOneBy({ uuid });
+    if (!found) throw new NotFoundError(`no device with uuid ${uuid}`);
+    await lockSite(db, tx, found.siteId);
+    // Read again under the lock: a push may have changed the device in between.
+    const current = (await devices.findOneBy({ uuid }))!;
     let next: RemoteDevice;
     if ('delete' in change) {
       next = current.deletedAt === null ? softDelete(current, now) : current;
@@ -41,7 +46,7 @@ export async function changeCloudDevice(
     }
     if (next === current) return current;
     const { version: _old, ...write } = next;
-    const versions = await writeVersioned(db, tx, current.siteId, [write], new Map([[uuid, current]]));
+    const versions = await writeVersioned(db, tx, current.siteId, [write]);
     return { ...next, version: versions.get(uuid)! };
   });
 }

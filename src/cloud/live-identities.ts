@@ -13,30 +13,27 @@ type IdentityField = 'mac' | 'assetTag';
  */
 export class LiveIdentities {
   private readonly holders: Record<IdentityField, Map<string, string>> = { mac: new Map(), assetTag: new Map() };
+  private readonly owned = new Map<string, Pick<DeviceFields, IdentityField>>();
 
   static async load(db: CloudDatabase, tx: EntityManager, siteId: string, changes: PushChange[]): Promise<LiveIdentities> {
     const identities = new LiveIdentities();
     const macs = [...new Set(changes.flatMap((c) => (c.fields.mac ? [normalizeMac(c.fields.mac) ?? c.fields.mac] : [])))];
     const tags = [...new Set(changes.flatMap((c) => (c.fields.assetTag ? [c.fields.assetTag.trim()] : [])))];
     const uuids = changes.map((c) => c.uuid.toLowerCase());
-    if (!macs.length && !tags.length) return identities;
-    const p = (n: number) => db.param(n);
-    let n = 1;
-    const list = (values: string[]) => (values.length ? values.map(() => p(n++)).join(',') : 'NULL');
-    const siteParam = p(n++);
-    const macList = list(macs);
-    const tagList = list(tags);
-    const uuidList = list(uuids);
-    const rows: { uuid: string; mac: string | null; asset_tag: string | null }[] = await tx.query(
-      `SELECT uuid, mac, asset_tag FROM devices WHERE site_id = ${siteParam} AND deleted_at IS NULL
-       AND (mac IN (${macList}) OR asset_tag IN (${tagList}) OR uuid IN (${uuidList}))`,
-      [siteId, ...macs, ...tags, ...uuids],
-    );
-    for (const row of rows) identities.assign(row.uuid, { mac: row.mac, assetTag: row.asset_tag });
+    // Three queries, each through its own index: one query with OR'ed IN lists scans every live device of the site.
+    const holders = async (column: string, values: string[]) => {
+      if (!values.length) return [];
+      const list = values.map((_, i) => db.param(i + 2)).join(',');
+      return tx.query(
+        `SELECT uuid, mac, asset_tag FROM devices WHERE site_id = ${db.param(1)} AND deleted_at IS NULL AND ${column} IN (${list})`,
+        [siteId, ...values],
+      ) as Promise<{ uuid: string; mac: string | null; asset_tag: string | null }[]>;
+    };
+    for (const rows of [await holders('uuid', uuids), await holders('mac', macs), await holders('asset_tag', tags)]) {
+      for (const row of rows) identities.assign(row.uuid, { mac: row.mac, assetTag: row.asset_tag });
+    }
     return identities;
   }
-
-  private readonly owned = new Map<string, Pick<DeviceFields, IdentityField>>();
 
   /** The other live device already holding one of these identities, if any. */
   holderOf(fields: Pick<DeviceFields, IdentityField>, uuid: string): { field: IdentityField; uuid: string } | null {

@@ -2,6 +2,16 @@ import type { EntityManager } from 'typeorm';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 
 /**
+ * Takes the site's write lock for the rest of the transaction. A push must
+ * hold it before it reads the records it decides on: two processes deciding
+ * on the same version at once would both "apply" and one edit would vanish.
+ * On SQLite, BEGIN IMMEDIATE already holds the database's only write lock.
+ */
+export async function lockSite(db: CloudDatabase, tx: EntityManager, siteId: string): Promise<void> {
+  if (db.dialect === 'postgres') await tx.query('SELECT 1 FROM sites WHERE site_id = $1 FOR UPDATE', [siteId]);
+}
+
+/**
  * Reserves `count` consecutive versions of the site and returns the first.
  * The UPDATE locks the site's row until the transaction ends, so writers of
  * one site commit in version order and a reader never sees version N+1

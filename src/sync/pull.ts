@@ -5,7 +5,8 @@ import { logSyncAttempt } from './sync-log';
 import type { AttemptSummary, SyncContext } from './sync-context';
 import { SyncFailure } from './sync-failure';
 
-export const PULL_PAGE_SIZE = 1000;
+/** Large enough that round trips do not dominate an initial sync, small enough to keep a page's memory bounded. */
+export const PULL_PAGE_SIZE = 2000;
 
 /**
  * Brings the cloud's changes since the cursor, page by page (DESIGN §4,
