@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
+import { startCloudProcess, type CloudProcess } from '../support/cloud-process';
 import { tempDir } from '../support/temp-dir';
+import { createTestCloudDb, type TestCloudDb } from '../support/test-cloud-db';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'sitesync.js');
 
@@ -23,26 +23,23 @@ function json<T = any>(...args: string[]): T {
 
 describe('the sitesync command', () => {
   const dir = tempDir('sitesync-cli-');
-  const cloudDb = join(dir.path, 'cloud.db');
+  let store: TestCloudDb;
+  let cloudDb = '';
   const pc1 = ['--data-dir', join(dir.path, 'pc1')];
   const pc2 = ['--data-dir', join(dir.path, 'pc2')];
-  let server: ReturnType<typeof spawn>;
+  let server: CloudProcess;
   let url = '';
 
   before(async () => {
-    server = spawn(process.execPath, [BIN, 'cloud', '--db', cloudDb, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    for await (const line of createInterface({ input: server.stdout! })) {
-      const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
-      if (match) {
-        url = match[1];
-        break;
-      }
-    }
+    store = await createTestCloudDb();
+    cloudDb = store.target;
+    server = await startCloudProcess(cloudDb);
+    url = server.url;
   });
 
   after(async () => {
-    server.kill('SIGTERM');
-    await once(server, 'exit');
+    await server.stop();
+    await store.drop();
     dir.remove();
   });
 

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { join } from 'node:path';
 import { CloudDatabase } from '../../src/db/cloud/cloud-database';
 import { buildCloudServer } from '../../src/cloud/server';
 import { enrollInstance } from '../../src/cloud/enrolment';
 import type { Clock } from '../../src/domain/clock';
-import { tempDir } from './temp-dir';
+import { createTestCloudDb } from './test-cloud-db';
 
 export interface TestCloud {
   url: string;
@@ -19,10 +18,14 @@ export interface TestCloud {
   stop(): Promise<void>;
 }
 
-/** A real cloud server on 127.0.0.1 with a real SQLite file in a temp dir. */
+/**
+ * A real cloud server on 127.0.0.1 with a real database of its own: a SQLite
+ * file in a temp dir, or a fresh PostgreSQL schema when
+ * SITESYNC_TEST_CLOUD_DB=postgres (see test-cloud-db.ts).
+ */
 export async function startTestCloud(options: { clock?: Clock } = {}): Promise<TestCloud> {
-  const dir = tempDir('sitesync-cloud-');
-  const db = await CloudDatabase.open(join(dir.path, 'cloud.db'));
+  const store = await createTestCloudDb();
+  const db = await CloudDatabase.open(store.target);
   const start = async (port: number) => {
     const server = await buildCloudServer({ db, clock: options.clock, rateLimitPerMinute: 100_000 });
     await server.listen({ host: '127.0.0.1', port });
@@ -49,7 +52,7 @@ export async function startTestCloud(options: { clock?: Clock } = {}): Promise<T
     async stop() {
       await server.close();
       await db.close();
-      dir.remove();
+      await store.drop();
     },
   };
 }
