@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export const APP_NAME = 'SiteSync';
 
@@ -12,4 +13,16 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
+}
+
+/**
+ * The built renderer (`vite build` output) of this package, found by walking
+ * up from this file, so it works from src/ (tsx) and from dist/ alike.
+ */
+export function builtRendererDir(from: string = __dirname): string | null {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'renderer', 'dist');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+  }
+  return null;
 }

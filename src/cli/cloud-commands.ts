@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { isoNow, systemClock } from '../domain/clock';
 import { CloudDatabase } from '../db/cloud/cloud-database';
 import { changeCloudDevice, listCloudDevices } from '../cloud/cloud-devices';
@@ -8,6 +7,7 @@ import { enrollInstance, revokeInstance } from '../cloud/enrolment';
 import { serveCloud } from '../cloud/serve';
 import { fieldsFromFlags, withDeviceFlags } from './device-flags';
 import { formatRecord, formatTable, printer, type Printer } from './output';
+import { parsePort } from './port-option';
 
 const DEFAULT_DB = './sitesync-cloud.db';
 
@@ -26,12 +26,6 @@ function withCloud(command: Command, action: (db: CloudDatabase, print: Printer)
       await db.close();
     }
   };
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
-  return port;
 }
 
 export function registerCloudCommands(program: Command): void {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../app/version';
 import { registerCloudCommands } from './cloud-commands';
 import { registerLocalCommands } from './local-commands';
+import { registerUiCommand } from './ui-command';
 import { describeError } from '../app/describe-error';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './output';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerLocalCommands(program);
   registerCloudCommands(program);
+  registerUiCommand(program);
   // Subcommands inherit the parent's error handling, so a usage error anywhere exits 2.
   program.commands.forEach(function inherit(command) {
     command.exitOverride().showHelpAfterError();
