@@ -1,0 +1,27 @@
+import type { ReactNode } from 'react';
+
+interface PageSectionProps {
+  /** Names the section's class (`devices-page`) and its heading id. */
+  name: string;
+  title: string;
+  sub: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+}
+
+/** A page: its one h1, a line that sums it up, and the page's main actions on the right. */
+export function PageSection({ name, title, sub, actions, children }: PageSectionProps) {
+  const titleId = `${name}-title`;
+  return (
+    <section className={`${name}-page`} aria-labelledby={titleId}>
+      <div className="page-head">
+        <div>
+          <h1 id={titleId}>{title}</h1>
+          <p className="page-sub">{sub}</p>
+        </div>
+        {actions}
+      </div>
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+import type { Status, WorkerStateView } from '../../src/contract/ipc';
+
+export interface ConnectionView {
+  label: string;
+  tone: 'ok' | 'warn' | 'danger' | 'neutral';
+  detail: string;
+}
+
+/** One word for the header pill, from the cloud's last answer and what the workers learnt since. */
+export function connectionOf(status: Status | null, worker: WorkerStateView): ConnectionView {
+  if (worker.phase === 'unauthorized' || status?.connection === 'unauthorized') {
+    return { label: 'Re-enrol', tone: 'danger', detail: 'The cloud refused this PC’s token. Enrol it again in Settings.' };
+  }
+  if (worker.phase === 'upgrade-required') return { label: 'Update needed', tone: 'danger', detail: 'The cloud needs a newer SiteSync.' };
+  if (worker.phase === 'backoff' || status?.connection === 'offline') {
+    return { label: 'Offline', tone: 'warn', detail: 'The cloud cannot be reached; changes wait on this PC.' };
+  }
+  if (status?.connection === 'online') return { label: 'Online', tone: 'ok', detail: `Connected to ${status.cloudUrl}` };
+  return { label: 'Checking…', tone: 'neutral', detail: 'Asking the cloud.' };
+}
