@@ -11,7 +11,8 @@ export const PULL_PAGE_SIZE = 2000;
 /**
  * Brings the cloud's changes since the cursor, page by page (DESIGN §4,
  * pull). Each page and its new cursor commit in one transaction: a crash
- * repeats a page, never skips one. One log row per call.
+ * repeats a page, never skips one. At most two pages are in memory: the one
+ * being written and the next. One log row per call.
  */
 export async function pullOnce(context: SyncContext, pageSize = PULL_PAGE_SIZE): Promise<AttemptSummary> {
   const { db, client, clock } = context;
@@ -19,9 +20,14 @@ export async function pullOnce(context: SyncContext, pageSize = PULL_PAGE_SIZE):
   const summary: AttemptSummary = { status: 'ok', sent: 0, received: 0, applied: 0, conflicts: 0, skipped: 0, rejected: 0, error: null };
   try {
     const startCursor = (await db.read(readMeta)).pullCursor;
-    let cursor = startCursor;
+    let next = client.pull(startCursor, pageSize);
     while (!context.signal?.aborted) {
-      const page = await client.pull(cursor, pageSize);
+      const page = await next;
+      // Fetch the next page while this one is written: the cloud and the local disk work at once.
+      if (page.hasMore) {
+        next = client.pull(page.cursor, pageSize);
+        next.catch(() => {}); // awaited (and reported) on the next turn; unobserved if this page fails
+      }
       await db.write(async (tx) => {
         const decisions = await applyUpdate(tx, page.changes, isoNow(clock));
         await writeMeta(tx, { pullCursor: page.cursor });
@@ -29,8 +35,7 @@ export async function pullOnce(context: SyncContext, pageSize = PULL_PAGE_SIZE):
         summary.conflicts += decisions.filter((d) => d.outcome === 'conflict').length;
       });
       summary.received += page.changes.length;
-      cursor = page.cursor;
-      context.onProgress?.({ phase: 'pull', done: cursor - startCursor, total: page.latestVersion - startCursor });
+      context.onProgress?.({ phase: 'pull', done: page.cursor - startCursor, total: page.latestVersion - startCursor });
       if (!page.hasMore) break;
     }
     if (summary.conflicts) summary.status = 'partial';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { PushResponse } from '../contract/sync-http';
+import { MAX_PUSH_BATCH, type PushResponse } from '../contract/sync-http';
 import { isoNow } from '../domain/clock';
 import { pickFields } from '../domain/device';
 import { missingSyncField, serialize } from '../domain/serialize';
@@ -18,7 +18,8 @@ import { logSyncAttempt } from './sync-log';
 import type { AttemptSummary, SyncContext } from './sync-context';
 import { SyncFailure } from './sync-failure';
 
-export const PUSH_BATCH_SIZE = 500;
+/** The most the cloud takes in one batch (MAX_PUSH_BATCH): fewer round trips for an incremental sync. */
+export const PUSH_BATCH_SIZE = MAX_PUSH_BATCH;
 
 /** Whether a dirty record goes in this push, or why it stays behind. */
 function pushability(record: LocalRecord): 'send' | 'held' | 'skip' {
