@@ -1,9 +1,8 @@
 import { isoNow } from '../domain/clock';
 import { readMeta, writeMeta } from '../db/local/meta-store';
 import { applyUpdate } from './merge';
-import { logSyncAttempt } from './sync-log';
+import { recordAttempt } from './sync-log';
 import type { AttemptSummary, SyncContext } from './sync-context';
-import { SyncFailure } from './sync-failure';
 
 /** Large enough that round trips do not dominate an initial sync, small enough to keep a page's memory bounded. */
 export const PULL_PAGE_SIZE = 2000;
@@ -16,9 +15,7 @@ export const PULL_PAGE_SIZE = 2000;
  */
 export async function pullOnce(context: SyncContext, pageSize = PULL_PAGE_SIZE): Promise<AttemptSummary> {
   const { db, client, clock } = context;
-  const startedAt = isoNow(clock);
-  const summary: AttemptSummary = { status: 'ok', sent: 0, received: 0, applied: 0, conflicts: 0, skipped: 0, rejected: 0, error: null };
-  try {
+  return recordAttempt(context, 'pull', async (summary) => {
     const startCursor = (await db.read(readMeta)).pullCursor;
     let next = client.pull(startCursor, pageSize);
     while (!context.signal?.aborted) {
@@ -39,15 +36,5 @@ export async function pullOnce(context: SyncContext, pageSize = PULL_PAGE_SIZE):
       if (!page.hasMore) break;
     }
     if (summary.conflicts) summary.status = 'partial';
-  } catch (error) {
-    summary.status = 'error';
-    summary.error = error instanceof Error ? error.message : String(error);
-    if (!(error instanceof SyncFailure)) throw error;
-    summary.failureKind = error.kind;
-  } finally {
-    const finishedAt = isoNow(clock);
-    const { failureKind: _notStored, ...counts } = summary;
-    await db.write((tx) => logSyncAttempt(tx, { direction: 'pull', trigger: context.trigger, startedAt, finishedAt, ...counts }));
-  }
-  return summary;
+  });
 }

@@ -14,9 +14,8 @@ import {
   type SyncStateRow,
 } from '../db/local/device-store';
 import { applyUpdate } from './merge';
-import { logSyncAttempt } from './sync-log';
+import { recordAttempt } from './sync-log';
 import type { AttemptSummary, SyncContext } from './sync-context';
-import { SyncFailure } from './sync-failure';
 
 /** The most the cloud takes in one batch (MAX_PUSH_BATCH): fewer round trips for an incremental sync. */
 export const PUSH_BATCH_SIZE = MAX_PUSH_BATCH;
@@ -59,9 +58,7 @@ async function applyPushAnswer(tx: EntityManager, sent: LocalRecord[], answer: P
  */
 export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
   const { db, client, clock } = context;
-  const startedAt = isoNow(clock);
-  const summary: AttemptSummary = { status: 'ok', sent: 0, received: 0, applied: 0, conflicts: 0, skipped: 0, rejected: 0, error: null };
-  try {
+  return recordAttempt(context, 'push', async (summary) => {
     const total = await db.read(countDirty);
     let afterSeq = 0;
     while (!context.signal?.aborted) {
@@ -78,15 +75,5 @@ export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
       context.onProgress?.({ phase: 'push', done: summary.sent + summary.skipped, total });
     }
     if (summary.rejected || summary.conflicts || summary.skipped) summary.status = 'partial';
-  } catch (error) {
-    summary.status = 'error';
-    summary.error = error instanceof Error ? error.message : String(error);
-    if (!(error instanceof SyncFailure)) throw error;
-    summary.failureKind = error.kind;
-  } finally {
-    const finishedAt = isoNow(clock);
-    const { failureKind: _notStored, ...counts } = summary;
-    await db.write((tx) => logSyncAttempt(tx, { direction: 'push', trigger: context.trigger, startedAt, finishedAt, ...counts }));
-  }
-  return summary;
+  });
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock';
 import type { SerialAccess } from '../db/serial-access';
-import type { SyncTrigger } from '../db/local/entities/sync-log.entity';
+import type { SyncLogRow, SyncTrigger } from '../db/local/entities/sync-log.entity';
 import type { CloudClient } from './cloud-client';
 import type { FailureKind } from './sync-failure';
 
@@ -23,15 +23,7 @@ export interface SyncContext {
 }
 
 /** The counts of one attempt, as `sitesync sync --json` prints them and the log row stores them. */
-export interface AttemptSummary {
-  status: 'ok' | 'partial' | 'error';
-  sent: number;
-  received: number;
-  applied: number;
-  conflicts: number;
-  skipped: number;
-  rejected: number;
-  error: string | null;
+export type AttemptSummary = Pick<SyncLogRow, 'status' | 'sent' | 'received' | 'applied' | 'conflicts' | 'skipped' | 'rejected' | 'error'> & {
   /** Why the attempt failed, when it did: the worker backs off or stops on it. Not stored. */
   failureKind?: FailureKind;
-}
+};
