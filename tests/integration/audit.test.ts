@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { upsertDevices, upsertSyncStates } from '../../src/db/local/device-store';
+import { emptyFields } from '../../src/domain/device';
+import { RecordingProxy } from '../support/recording-proxy';
+import { startTestCloud, type TestCloud } from '../support/test-cloud';
+import { startTestInstance, type TestInstance } from '../support/test-instance';
+
+describe('the audit log of sync attempts', () => {
+  let cloud: TestCloud;
+  let proxy: RecordingProxy;
+  let pc1: TestInstance;
+  let pc2: TestInstance;
+
+  before(async () => {
+    cloud = await startTestCloud();
+    proxy = new RecordingProxy(cloud.url);
+    await proxy.start();
+    pc1 = await startTestInstance(cloud, 'hq', { cloudUrl: proxy.url });
+    pc2 = await startTestInstance(cloud, 'hq');
+  });
+
+  after(async () => {
+    await pc1.close();
+    await pc2.close();
+    await proxy.stop();
+    await cloud.stop();
+  });
+
+  it('a record missing a required sync field is not sent, is counted as skipped, and stays pending', async () => {
+    // A row as an old import could have left it: no MAC and no asset tag.
+    const now = new Date().toISOString();
+    const orphan = { uuid: '7d1c1e1a-0000-4000-8000-000000000001', siteId: 'hq', ...emptyFields(), hostname: 'no-identity', createdAt: now, updatedAt: now, deletedAt: null };
+    await pc1.app.db.write(async (tx) => {
+      await upsertDevices(tx, [{ device: orphan, localSeq: 1000, pushedSeq: 0 }]);
+      await upsertSyncStates(tx, [{ uuid: orphan.uuid, baseVersion: null, base: null }]);
+    });
+    const good = await pc1.app.addDevice({ mac: 'aa:bb:cc:00:06:01' });
+    proxy.pushBodies.length = 0;
+
+    const outcome = await pc1.sync();
+    assert.equal(outcome.push?.skipped, 1);
+    assert.equal(outcome.push?.applied, 1);
+    assert.equal(outcome.push?.status, 'partial');
+    const sent = proxy.pushBodies.flatMap((b: any) => b.changes.map((c: { uuid: string }) => c.uuid));
+    assert.deepEqual(sent, [good.uuid]);
+    const [pullRow, pushRow] = await pc1.app.log(2);
+    assert.equal(pullRow.direction, 'pull');
+    assert.equal(pushRow.direction, 'push');
+    assert.equal(pushRow.skipped, 1);
+    assert.equal(pushRow.sent, 1);
+    assert.equal((await pc1.app.status()).pendingChanges, 1, 'the skipped record is still waiting');
+  });
+
+  it('the conflicts a push is answered with are counted in its log row', async () => {
+    const device = await pc1.app.addDevice({ mac: 'aa:bb:cc:00:06:02', hostname: 'a' });
+    await pc1.sync();
+    await pc2.sync();
+    await pc2.app.editDevice(device.uuid, { hostname: 'from-pc2' });
+    await pc2.sync();
+    await pc1.app.editDevice(device.uuid, { hostname: 'from-pc1' });
+    await pc1.sync();
+    const [, pushRow] = await pc1.app.log(2);
+    assert.equal(pushRow.direction, 'push');
+    assert.equal(pushRow.conflicts, 1);
+    assert.equal(pushRow.status, 'partial');
+    assert.equal(pushRow.trigger, 'manual');
+  });
+
+  it('a device the cloud rejects is shown with its reason and not re-sent until it changes', async () => {
+    const clash = await pc2.app.addDevice({ mac: 'aa:bb:cc:00:06:03' });
+    const mine = await pc1.app.addDevice({ mac: 'aa:bb:cc:00:06:03' });
+    await pc2.sync();
+    const first = await pc1.sync();
+    assert.equal(first.push?.rejected, 1);
+    const status = await pc1.app.status();
+    assert.deepEqual(status.rejected.map((r) => r.uuid), [mine.uuid]);
+    assert.match(status.rejected[0].reason, new RegExp(`mac aa:bb:cc:00:06:03 is already used by device ${clash.uuid}`));
+
+    proxy.pushBodies.length = 0;
+    await pc1.sync();
+    assert.deepEqual(proxy.pushBodies, [], 'nothing re-sent while unchanged');
+
+    await pc1.app.editDevice(mine.uuid, { mac: 'aa:bb:cc:00:06:04' });
+    const fixed = await pc1.sync();
+    assert.equal(fixed.push?.rejected, 0);
+    assert.deepEqual((await pc1.app.status()).rejected, []);
+  });
+});
