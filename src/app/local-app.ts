@@ -15,6 +15,7 @@ import { pullOnce } from '../sync/pull';
 import { pushOnce } from '../sync/push';
 import { listSyncLog } from '../sync/sync-log';
 import { SyncFailure } from '../sync/sync-failure';
+import { subscribeLiveEvents, type LiveState } from '../sync/live-events';
 import { startSyncWorkers, type SyncWorkers, type SyncWorkersConfig } from '../sync/worker';
 import type { AttemptSummary, SyncProgress } from '../sync/sync-context';
 import { addDevice, deleteDevice, editDevice } from './device-edits';
@@ -32,6 +33,12 @@ export interface LocalAppOptions {
   retryDelaysMs?: number[];
   /** Changes per pull request; larger pages mean fewer round trips, more memory per page. */
   pullPageSize?: number;
+}
+
+export interface LiveOptions {
+  /** Follow the cloud's live events and push local changes at once (default true). */
+  live?: boolean;
+  onLiveState?: (state: LiveState) => void;
 }
 
 export interface SyncRequest {
@@ -63,6 +70,9 @@ function validUrl(value: string): string {
  * handlers and the browser bridge all call this and nothing below it.
  */
 export class LocalApp {
+  /** The workers started last and not stopped yet: a local change asks them to push. */
+  private liveWorkers: SyncWorkers | null = null;
+
   private constructor(
     readonly db: SerialAccess,
     private readonly tokens: TokenStore,
@@ -124,15 +134,15 @@ export class LocalApp {
 
   async addDevice(input: unknown): Promise<Device> {
     const siteId = await this.siteId();
-    return this.db.write((tx) => addDevice(tx, siteId, input, this.now()));
+    return this.changedLocally(await this.db.write((tx) => addDevice(tx, siteId, input, this.now())));
   }
 
-  editDevice(uuid: string, input: unknown): Promise<Device> {
-    return this.db.write((tx) => editDevice(tx, uuid, input, this.now()));
+  async editDevice(uuid: string, input: unknown): Promise<Device> {
+    return this.changedLocally(await this.db.write((tx) => editDevice(tx, uuid, input, this.now())));
   }
 
-  deleteDevice(uuid: string): Promise<Device> {
-    return this.db.write((tx) => deleteDevice(tx, uuid, this.now()));
+  async deleteDevice(uuid: string): Promise<Device> {
+    return this.changedLocally(await this.db.write((tx) => deleteDevice(tx, uuid, this.now())));
   }
 
   async getDevice(uuid: string): Promise<Device> {
@@ -168,9 +178,9 @@ export class LocalApp {
     return this.db.read((r) => listConflicts(r, options.all ?? false));
   }
 
-  resolveConflict(id: number, input: ResolutionInput): Promise<ConflictRow> {
+  async resolveConflict(id: number, input: ResolutionInput): Promise<ConflictRow> {
     const resolvedBy = this.options.userName ?? userInfo().username;
-    return this.db.write((tx) => resolveDeviceConflict(tx, id, input, { now: this.now(), resolvedBy }));
+    return this.changedLocally(await this.db.write((tx) => resolveDeviceConflict(tx, id, input, { now: this.now(), resolvedBy })));
   }
 
   log(limit = 50): Promise<SyncLogRow[]> {
@@ -218,10 +228,11 @@ export class LocalApp {
   /**
    * Starts the push and pull workers of this instance (DESIGN §6); the caller stops them on quit.
    * `onOutcome` hears each run's result, e.g. so a window reloads what a pull changed.
+   * Unless `live` is false they also follow the cloud's live events (DESIGN §4, live).
    */
-  startWorkers(options: Omit<SyncWorkersConfig, 'role' | 'run'> & { onOutcome?: (outcome: SyncOutcome) => void } = {}): SyncWorkers {
-    const { onOutcome, ...config } = options;
-    return startSyncWorkers({
+  startWorkers(options: Omit<SyncWorkersConfig, 'role' | 'run'> & LiveOptions & { onOutcome?: (outcome: SyncOutcome) => void } = {}): SyncWorkers {
+    const { onOutcome, live = true, onLiveState, ...config } = options;
+    const workers = startSyncWorkers({
       ...config,
       role: 'local',
       run: async (trigger, onProgress, signal) => {
@@ -230,6 +241,30 @@ export class LocalApp {
         return outcome;
       },
     })!;
+    if (!live) return workers;
+    // Live sync: a change elsewhere is pulled at once (the cloud's events), a change here is pushed at once.
+    const events = subscribeLiveEvents({
+      open: async (signal) => (await this.enrolledClient()).client.events(signal),
+      onChange: () => void workers.trigger('live'),
+      onState: onLiveState,
+      log: config.log,
+    });
+    const handle: SyncWorkers = {
+      ...workers,
+      stop: async () => {
+        if (this.liveWorkers === handle) this.liveWorkers = null;
+        await events.stop();
+        await workers.stop();
+      },
+    };
+    this.liveWorkers = handle;
+    return handle;
+  }
+
+  /** With live workers running, a local change goes to the cloud now rather than at the next scheduled run. */
+  private changedLocally<T>(result: T): T {
+    void this.liveWorkers?.trigger('live');
+    return result;
   }
 
   close(): Promise<void> {

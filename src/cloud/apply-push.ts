@@ -10,6 +10,7 @@ import { CloudDeviceEntity } from '../db/cloud/entities/cloud-device.entity';
 import { PushBatchEntity } from '../db/cloud/entities/push-batch.entity';
 import { LiveIdentities } from './live-identities';
 import { lockSite } from './site-versions';
+import { announceVersion } from './version-feed';
 import { writeVersioned } from './write-versioned';
 
 interface ValidChange {
@@ -96,7 +97,8 @@ async function decide(db: CloudDatabase, tx: EntityManager, siteId: string, chan
 
 /**
  * Applies one push batch in one transaction. A batch seen before (same
- * instance, same batchId) is answered from its stored response.
+ * instance, same batchId) is answered from its stored response. Once
+ * committed, the site's new version is announced to live listeners.
  */
 export async function applyPushBatch(
   db: CloudDatabase,
@@ -104,7 +106,8 @@ export async function applyPushBatch(
   request: PushRequest,
   now: string,
 ): Promise<PushResponse> {
-  return db.transaction(async (tx) => {
+  let written = 0;
+  const answer = await db.transaction(async (tx) => {
     await lockSite(db, tx, instance.siteId);
     const batches = tx.getRepository(PushBatchEntity);
     const stored = await batches.findOneBy({ instanceId: instance.instanceId, batchId: request.batchId });
@@ -112,6 +115,7 @@ export async function applyPushBatch(
 
     const { results, writes } = await decide(db, tx, instance.siteId, request.changes, now);
     const versions = await writeVersioned(db, tx, instance.siteId, writes);
+    written = Math.max(0, ...versions.values());
     for (const result of results) if (result.status === 'applied' && result.version === undefined) result.version = versions.get(result.uuid);
 
     const count = (status: PushResult['status']) => results.filter((r) => r.status === status).length;
@@ -119,5 +123,7 @@ export async function applyPushBatch(
     await batches.insert({ instanceId: instance.instanceId, batchId: request.batchId, response: JSON.stringify(response), createdAt: now });
     return response;
   });
+  if (written) await announceVersion(db, { siteId: instance.siteId, version: written, by: instance.instanceId });
+  return answer;
 }
 

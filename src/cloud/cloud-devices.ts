@@ -8,6 +8,7 @@ import { CloudDeviceEntity } from '../db/cloud/entities/cloud-device.entity';
 import { softDelete } from '../sync/soft-delete';
 import { LiveIdentities } from './live-identities';
 import { lockSite } from './site-versions';
+import { announceVersion } from './version-feed';
 import { writeVersioned } from './write-versioned';
 
 /** Devices of a site as the cloud holds them, oldest first. */
@@ -26,7 +27,7 @@ export async function changeCloudDevice(
   change: { patch: unknown } | { delete: true },
   now: string,
 ): Promise<RemoteDevice> {
-  return db.transaction(async (tx) => {
+  const changed = await db.transaction(async (tx) => {
     const devices = tx.getRepository(CloudDeviceEntity);
     const found = await devices.findOneBy({ uuid });
     if (!found) throw new NotFoundError(`no device with uuid ${uuid}`);
@@ -49,4 +50,6 @@ export async function changeCloudDevice(
     const versions = await writeVersioned(db, tx, current.siteId, [write]);
     return { ...next, version: versions.get(uuid)! };
   });
+  await announceVersion(db, { siteId: changed.siteId, version: changed.version, by: null });
+  return changed;
 }

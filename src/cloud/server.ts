@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { z } from 'zod';
@@ -20,6 +21,7 @@ import { authenticate, recordVisit, viewOf } from './connected-sites';
 import { HttpError, sendError } from './http-errors';
 import { readPullPage } from './read-pull';
 import { siteCounts } from './site-counts';
+import { streamSiteEvents } from './site-event-stream';
 
 export interface CloudServerOptions {
   db: CloudDatabase;
@@ -62,6 +64,12 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }));
 
+  // Server-sent event streams never finish on their own: a shutdown ends them, and the clients reconnect elsewhere.
+  const eventStreams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const stream of eventStreams) stream.end();
+  });
+
   const audit = (instance: ConnectedSite, entry: Omit<CloudSyncLog, 'id' | 'instanceId' | 'siteId' | 'at'>) =>
     db.transaction((tx) => tx.getRepository(CloudSyncLogEntity).insert({ instanceId: instance.instanceId, siteId: instance.siteId, at: isoNow(clock), ...entry }));
 
@@ -102,6 +110,11 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
         await recordVisit(db, request.instance, { ...visit(request), direction: 'pull', error: null });
         await audit(request.instance, { direction: 'pull', status: 'ok', received: 0, sent: page.changes.length, applied: 0, conflicts: 0, rejected: 0, error: null });
         return page;
+      });
+
+      sync.get('/events', async (request, reply) => {
+        await recordVisit(db, request.instance, visit(request));
+        await streamSiteEvents(db, request, reply, eventStreams);
       });
 
       sync.get('/status', async (request): Promise<StatusResponse> => {

@@ -8,6 +8,13 @@ export const PROTOCOL_HEADER = 'x-sitesync-protocol';
 export const APP_VERSION_HEADER = 'x-sitesync-app-version';
 
 export const MAX_PUSH_BATCH = 1000;
+
+/**
+ * `GET /events` writes at least this often (a comment line when nothing
+ * happens): proxies never see an idle stream (many cut at 60 s), and a
+ * client can tell a silent stream is a dead one.
+ */
+export const EVENTS_KEEP_ALIVE_MS = 25_000;
 export const MAX_PULL_LIMIT = 5000;
 
 /**

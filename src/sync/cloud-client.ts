@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
   APP_VERSION_HEADER,
+  EVENTS_KEEP_ALIVE_MS,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   errorBodySchema,
@@ -87,6 +88,20 @@ export class CloudClient {
 
   pull(since: number, limit: number): Promise<PullResponse> {
     return this.request(pullResponseSchema, () => this.http.get('/pull', { params: { since, limit } }));
+  }
+
+  /**
+   * Opens the site's live stream (server-sent events) as raw chunks. Three
+   * missed keep-alives in a row end it as `offline`: a half-open connection
+   * must not look like a quiet site.
+   */
+  async events(signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+    try {
+      const response = await this.http.get('/events', { responseType: 'stream', signal, timeout: 3 * EVENTS_KEEP_ALIVE_MS, headers: { accept: 'text/event-stream' } });
+      return response.data as AsyncIterable<Buffer>;
+    } catch (error) {
+      throw failureOf(error);
+    }
   }
 
   status(): Promise<StatusResponse> {

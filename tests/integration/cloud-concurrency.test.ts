@@ -6,7 +6,9 @@ import { listCloudDevices } from '../../src/cloud/cloud-devices';
 import type { RemoteDevice } from '../../src/contract/device';
 import type { PushChange } from '../../src/contract/sync-http';
 import { CloudDatabase } from '../../src/db/cloud/cloud-database';
+import { LISTENER_APPLICATION_NAME } from '../../src/cloud/postgres-version-feed';
 import { CloudClient } from '../../src/sync/cloud-client';
+import { serverSentEvents, type ServerSentEvent } from '../../src/sync/server-sent-events';
 import { startCloudProcess, type CloudProcess } from '../support/cloud-process';
 import { TEST_CLOUD_BACKEND, createTestCloudDb, type TestCloudDb } from '../support/test-cloud-db';
 
@@ -80,6 +82,34 @@ describe('two cloud server processes on one PostgreSQL', { skip }, () => {
     );
     assert.deepEqual(new Set(received.map((d) => d.uuid)), applied);
     assert.equal((await listCloudDevices(db, 'hq', true)).length, total);
+  });
+
+  it("a push through one server is announced on the other's event stream, also after its LISTEN connection was cut", async () => {
+    const listener = await clientOf(servers[1], 'live');
+    const writer = await clientOf(servers[0], 'live');
+    const abort = new AbortController();
+    const events = serverSentEvents(await listener.events(abort.signal));
+    const next = async () => (await events.next()).value as ServerSentEvent;
+    const versionAtLeast = async (version: number) => {
+      for (let event = await next(); ; event = await next()) if (event.event === 'version' && JSON.parse(event.data).version >= version) return;
+    };
+    try {
+      assert.equal((await next()).event, 'ready');
+      const first = await writer.push([newDevice(7, 1)]);
+      const announced = await next();
+      assert.equal(announced.event, 'version');
+      assert.deepEqual(JSON.parse(announced.data), { siteId: 'live', version: first.results[0].version });
+
+      const [{ schema }] = await db.read((r) => r.query('SELECT current_schema() AS schema'));
+      const cut = await db.read((r) =>
+        r.query("SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE application_name = $1 AND query LIKE '%' || $2 || '%'", [LISTENER_APPLICATION_NAME, schema]),
+      );
+      assert.equal(cut.length, 1, "server 2's one LISTEN connection was cut");
+      const second = await writer.push([newDevice(7, 2)]);
+      await versionAtLeast(second.results[0].version!);
+    } finally {
+      abort.abort();
+    }
   });
 
   it('instances updating one device at once through both servers: exactly one wins each round, the others get conflict', async () => {

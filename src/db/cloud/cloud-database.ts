@@ -22,6 +22,8 @@ export type CloudDialect = 'sqlite' | 'postgres';
 export class CloudDatabase {
   private constructor(
     readonly dialect: CloudDialect,
+    /** What it was opened with: a file path or a postgres:// URL (for a connection of one's own, e.g. LISTEN). */
+    readonly target: string,
     private readonly dataSource: DataSource,
     private readonly serial: SerialAccess | null,
   ) {}
@@ -45,7 +47,7 @@ export class CloudDatabase {
       await dataSource.query('PRAGMA foreign_keys = ON');
     }
     await dataSource.runMigrations();
-    return new CloudDatabase(isPostgres ? 'postgres' : 'sqlite', dataSource, isPostgres ? null : new SerialAccess(dataSource));
+    return new CloudDatabase(isPostgres ? 'postgres' : 'sqlite', target, dataSource, isPostgres ? null : new SerialAccess(dataSource));
   }
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {

@@ -1,0 +1,59 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EVENTS_KEEP_ALIVE_MS } from '../contract/sync-http';
+import type { CloudDatabase } from '../db/cloud/cloud-database';
+import { SiteEntity } from '../db/cloud/entities/site.entity';
+import { HttpError } from './http-errors';
+import { versionFeedOf } from './version-feed';
+
+/**
+ * `GET /api/v1/sync/events`: server-sent events for the caller's site.
+ * `ready` once the stream listens (with the site's latest version), then one
+ * `version` per new version made by anyone but the caller, whichever server
+ * process took the write. `streams` holds every open one, so a shutdown can
+ * end them instead of waiting on them forever.
+ */
+export async function streamSiteEvents(db: CloudDatabase, request: FastifyRequest, reply: FastifyReply, streams: Set<ServerResponse>): Promise<void> {
+  const { siteId, instanceId } = request.instance;
+  const response = reply.raw;
+  const send = (event: string, data: object) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  // Watched from the start: the caller may hang up while the subscription is being made.
+  let closed = false;
+  let release = () => {};
+  response.on('close', () => {
+    closed = true;
+    release();
+  });
+
+  let unsubscribe: () => void;
+  try {
+    unsubscribe = await versionFeedOf(db).subscribe(siteId, (announcement) => {
+      if (announcement.by !== instanceId) send('version', { siteId, version: announcement.version });
+    });
+  } catch {
+    throw new HttpError(503, 'unavailable', 'live events are unavailable right now; the scheduled sync still works');
+  }
+  // Read after subscribing: a version committed in between is announced, never missed.
+  const site = await db.read((r) => r.getRepository(SiteEntity).findOneBy({ siteId })).catch((error: unknown) => {
+    unsubscribe();
+    throw error;
+  });
+  if (closed) return unsubscribe();
+
+  reply.hijack();
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-request-id': String(request.id),
+    // nginx buffers responses unless told not to; a buffered event arrives late.
+    'x-accel-buffering': 'no',
+  });
+  const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), EVENTS_KEEP_ALIVE_MS);
+  streams.add(response);
+  release = () => {
+    clearInterval(keepAlive);
+    unsubscribe();
+    streams.delete(response);
+  };
+  send('ready', { siteId, latestVersion: site?.lastVersion ?? 0 });
+}
