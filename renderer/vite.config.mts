@@ -11,6 +11,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
+  // The app icon (assets/icon.svg, icon.png) is the one source for the window, the installer and the page.
+  publicDir: '../assets',
   plugins: [react()],
   build: {
     outDir: 'dist',
