@@ -136,7 +136,8 @@ export function DiagnosticsPage() {
 
       <div className="panel">
         <h2>Recent attempts</h2>
-        <div className="log-scroll">
+        {/* Focusable, so the list scrolls from the keyboard too. */}
+        <div className="log-scroll" tabIndex={0} role="region" aria-label="Recent attempts, newest first">
           <table className="log-table" data-testid="attempts">
             <thead>
               <tr>
