@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { z } from 'zod';
@@ -18,6 +19,7 @@ import { CloudSyncLogEntity, type CloudSyncLog } from '../db/cloud/entities/clou
 import type { ConnectedSite } from '../db/cloud/entities/connected-site.entity';
 import { applyPushBatch } from './apply-push';
 import { authenticate, recordVisit, viewOf } from './connected-sites';
+import { registerHealthRoutes } from './health-routes';
 import { HttpError, sendError } from './http-errors';
 import { readPullPage } from './read-pull';
 import { siteCounts } from './site-counts';
@@ -46,6 +48,15 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   return result.data;
 }
 
+export const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1200;
+
+/** A load balancer's X-Request-Id, when it looks like one, ties its log lines to ours; otherwise a fresh UUID. */
+function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
 function bearerToken(request: FastifyRequest): string | null {
   const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
   return match ? match[1] : null;
@@ -57,17 +68,29 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
   const clock = options.clock ?? systemClock;
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
+    genReqId: requestIdOf,
   });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerHealthRoutes(app, db);
   app.decorateRequest('instance', null as unknown as ConnectedSite);
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }));
 
-  // Server-sent event streams never finish on their own: a shutdown ends them, and the clients reconnect elsewhere.
+  // Graceful shutdown: requests in flight finish, and their keep-alive connections close with them instead of
+  // holding the process for the keep-alive timeout. Event streams never finish on their own: they are ended,
+  // and their clients reconnect to another process.
   const eventStreams = new Set<ServerResponse>();
+  let closing = false;
   app.addHook('preClose', async () => {
+    closing = true;
     for (const stream of eventStreams) stream.end();
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   const audit = (instance: ConnectedSite, entry: Omit<CloudSyncLog, 'id' | 'instanceId' | 'siteId' | 'at'>) =>
@@ -87,10 +110,10 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
         request.instance = instance;
       });
       await sync.register(rateLimit, {
-        max: options.rateLimitPerMinute ?? 1200,
+        max: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
         timeWindow: 60_000,
         keyGenerator: (request) => request.instance?.instanceId ?? request.ip,
-        errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: { code: 'rate_limited', message: `more than ${context.max} requests a minute; retry in ${context.after}` } }),
+        errorResponseBuilder: (_request, context) => new HttpError(429, 'rate_limited', `more than ${context.max} requests a minute from this instance; retry in ${context.after}`),
       });
 
       const visit = (request: FastifyRequest) => ({ at: isoNow(clock), ip: request.ip, appVersion: (request.headers[APP_VERSION_HEADER] as string | undefined)?.slice(0, 40) ?? null });

@@ -10,6 +10,8 @@ export interface CloudProcess {
   child: ChildProcess;
   /** Everything the process wrote on stderr (its pino log lines) so far. */
   stderr(): string;
+  /** Resolves with the first JSON log line that `matches`, as soon as the process writes it. */
+  waitForLog(matches: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** SIGTERM, then waits for the exit: the server finishes what is in flight first. */
   stop(): Promise<number | null>;
 }
@@ -25,6 +27,14 @@ export async function startCloudProcess(db: string, options: { args?: string[]; 
   });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const logEntries = () =>
+    stderr.split('\n').flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
   const exited = once(child, 'exit');
   let url = '';
   for await (const line of createInterface({ input: child.stdout! })) {
@@ -39,6 +49,15 @@ export async function startCloudProcess(db: string, options: { args?: string[]; 
     url,
     child,
     stderr: () => stderr,
+    async waitForLog(matches) {
+      for (;;) {
+        const data = once(child.stderr!, 'data');
+        const found = logEntries().find(matches);
+        if (found) return found;
+        if (child.exitCode !== null) throw new Error(`cloud serve exited without that log line: ${stderr}`);
+        await Promise.race([data, exited]);
+      }
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const [code] = await exited;
