@@ -13,6 +13,7 @@ import { CloudClient } from '../sync/cloud-client';
 import { listConflicts, resolveDeviceConflict, type ResolutionInput } from '../sync/conflicts';
 import { pullOnce } from '../sync/pull';
 import { pushOnce } from '../sync/push';
+import { replacementPull } from '../sync/replacement-pull';
 import { listSyncLog } from '../sync/sync-log';
 import { SyncFailure } from '../sync/sync-failure';
 import { subscribeLiveEvents, type LiveState } from '../sync/live-events';
@@ -168,7 +169,11 @@ export class LocalApp {
     const context = { db: this.db, client: enrolled.client, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
     const outcome: SyncOutcome = {};
     if (direction !== 'pull') outcome.push = await pushOnce(context);
-    if (direction !== 'push' && outcome.push?.status !== 'error') outcome.pull = await pullOnce(context, this.options.pullPageSize);
+    if (direction !== 'push' && outcome.push?.status !== 'error') {
+      outcome.pull = await pullOnce(context, this.options.pullPageSize);
+      // Behind the cloud's tombstone horizon: read the whole site again, keeping local changes (DESIGN §4).
+      if (outcome.pull.failureKind === 'gone') outcome.pull = await replacementPull(context, this.options.pullPageSize);
+    }
     const failed = [outcome.push, outcome.pull].find((a) => a?.status === 'error');
     if (failed) outcome.failure = failed.failureKind ?? 'offline';
     return outcome;

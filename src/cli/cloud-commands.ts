@@ -1,15 +1,21 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { isoNow, systemClock } from '../domain/clock';
 import { CloudDatabase } from '../db/cloud/cloud-database';
 import { changeCloudDevice, listCloudDevices } from '../cloud/cloud-devices';
 import { listConnectedSites } from '../cloud/connected-sites';
 import { enrollInstance, revokeInstance } from '../cloud/enrolment';
 import { serveCloud } from '../cloud/serve';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_RATE_LIMIT_PER_MINUTE } from '../cloud/server';
+import { DEFAULT_STALE_AFTER_MS, flagStale } from '../cloud/stale-instances';
+import { DEFAULT_TOMBSTONE_RETENTION_MS, purgeTombstones } from '../cloud/tombstone-retention';
+import { parsePositiveInteger } from './count-option';
+import { parseDuration } from './duration-option';
 import { fieldsFromFlags, withDeviceFlags } from './device-flags';
 import { formatRecord, formatTable, printer, type Printer } from './output';
 import { parsePort } from './port-option';
 
 const DEFAULT_DB = './sitesync-cloud.db';
+const MB = 1024 * 1024;
 
 interface CloudOptions {
   db: string;
@@ -40,9 +46,20 @@ export function registerCloudCommands(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0: any free one)', parsePort, 8080)
     .option('--trust-proxy', 'take the client address from X-Forwarded-For (behind a reverse proxy)')
+    .addOption(new Option('--rate-limit <n>', 'requests a minute per instance token; more get 429').argParser(parsePositiveInteger).default(DEFAULT_RATE_LIMIT_PER_MINUTE))
+    .addOption(new Option('--max-body-mb <n>', 'largest request body; larger get 413').argParser(parsePositiveInteger).default(DEFAULT_BODY_LIMIT_BYTES / MB))
+    .addOption(new Option('--retention <span>', 'purge tombstones older than this, at start and daily').argParser(parseDuration).default(DEFAULT_TOMBSTONE_RETENTION_MS, '180d'))
     .action(function (this: Command) {
-      const options = this.optsWithGlobals<CloudOptions & { host: string; port: number; trustProxy?: boolean }>();
-      return serveCloud({ db: options.db, host: options.host, port: options.port, trustProxy: options.trustProxy ?? false });
+      const options = this.optsWithGlobals<CloudOptions & { host: string; port: number; trustProxy?: boolean; rateLimit: number; maxBodyMb: number; retention: number }>();
+      return serveCloud({
+        db: options.db,
+        host: options.host,
+        port: options.port,
+        trustProxy: options.trustProxy ?? false,
+        rateLimitPerMinute: options.rateLimit,
+        bodyLimitBytes: options.maxBodyMb * MB,
+        tombstoneRetentionMs: options.retention,
+      });
     });
 
   cloud
@@ -68,13 +85,29 @@ export function registerCloudCommands(program: Command): void {
 
   cloud
     .command('sites')
-    .description('enrolled instances and when the cloud last saw them')
+    .description('enrolled instances and when the cloud last saw them; `stale`: not seen for longer than --stale-after')
+    .addOption(new Option('--stale-after <span>', 'flag instances not seen for this long').argParser(parseDuration).default(DEFAULT_STALE_AFTER_MS, '72h'))
+    .option('--stale-only', 'list only the stale instances')
     .action(function (this: Command) {
-      return withCloud(this, async (db, print) =>
-        print.result(await listConnectedSites(db), (rows) =>
-          formatTable(rows, ['siteId', 'instanceId', 'name', 'lastPushAt', 'lastPullAt', 'lastSeenAt', 'lastIp', 'appVersion', 'revokedAt']),
-        ),
-      )();
+      return withCloud(this, async (db, print) => {
+        const { staleAfter, staleOnly } = this.opts<{ staleAfter: number; staleOnly?: boolean }>();
+        const rows = flagStale(await listConnectedSites(db), new Date(), staleAfter).filter((row) => !staleOnly || row.stale);
+        print.result(rows, (list) =>
+          formatTable(list, ['siteId', 'instanceId', 'name', 'stale', 'lastPushAt', 'lastPullAt', 'lastSeenAt', 'lastIp', 'appVersion', 'revokedAt']),
+        );
+      })();
+    });
+
+  cloud
+    .command('purge-tombstones')
+    .description('delete tombstones older than --older-than; instances behind the new horizon do a replacement sync')
+    .addOption(new Option('--older-than <span>', 'how long a tombstone is kept').argParser(parseDuration).default(DEFAULT_TOMBSTONE_RETENTION_MS, '180d'))
+    .action(function (this: Command) {
+      return withCloud(this, async (db, print) => {
+        const { olderThan } = this.opts<{ olderThan: number }>();
+        const report = await purgeTombstones(db, new Date(Date.now() - olderThan).toISOString());
+        print.result(report, (r) => `${r.purged} tombstones deleted before ${r.cutoff}\n${formatTable(r.sites, ['siteId', 'purged', 'purgedVersion'])}`);
+      })();
     });
 
   const device = cloud.command('device').description("the cloud's copy of a site's devices");

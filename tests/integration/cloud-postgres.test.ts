@@ -37,7 +37,7 @@ describe('the cloud schema on PostgreSQL', { skip }, () => {
     db = await CloudDatabase.open(store.target);
     assert.equal(db.dialect, 'postgres');
     const migrations = await db.read((r) => r.query('SELECT name FROM migrations'));
-    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['CloudInitialSchema0000000000001']);
+    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002']);
     assert.equal((await db.read((r) => r.query("SELECT count(*)::int AS n FROM connected_sites WHERE name = 'kept'")))[0].n, 1);
   });
 

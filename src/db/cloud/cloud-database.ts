@@ -8,8 +8,9 @@ import { ConnectedSiteEntity } from './entities/connected-site.entity';
 import { PushBatchEntity } from './entities/push-batch.entity';
 import { SiteEntity } from './entities/site.entity';
 import { CloudInitialSchema0000000000001 } from './migrations/0001-initial-schema';
+import { CloudTombstoneHorizon0000000000002 } from './migrations/0002-tombstone-horizon';
 
-export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001];
+export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001, CloudTombstoneHorizon0000000000002];
 const ENTITIES = [CloudDeviceEntity, CloudSyncLogEntity, ConnectedSiteEntity, PushBatchEntity, SiteEntity];
 
 export type CloudDialect = 'sqlite' | 'postgres';
