@@ -2,30 +2,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { upsertDevices, upsertSyncStates } from '../../src/db/local/device-store';
 import { emptyFields } from '../../src/domain/device';
-import { RecordingProxy } from '../support/recording-proxy';
-import { startTestCloud, type TestCloud } from '../support/test-cloud';
-import { startTestInstance, type TestInstance } from '../support/test-instance';
+import { startStory, type Story } from '../support/story';
+import type { TestInstance } from '../support/test-instance';
+import type { RecordingProxy } from '../support/recording-proxy';
 
 describe('the audit log of sync attempts', () => {
-  let cloud: TestCloud;
+  let story: Story;
   let proxy: RecordingProxy;
   let pc1: TestInstance;
   let pc2: TestInstance;
 
   before(async () => {
-    cloud = await startTestCloud();
-    proxy = new RecordingProxy(cloud.url);
-    await proxy.start();
-    pc1 = await startTestInstance(cloud, 'hq', { cloudUrl: proxy.url });
-    pc2 = await startTestInstance(cloud, 'hq');
+    story = await startStory([{ site: 'hq', viaProxy: true }, { site: 'hq' }]);
+    ({ proxy } = story);
+    [pc1, pc2] = story.instances;
   });
 
-  after(async () => {
-    await pc1.close();
-    await pc2.close();
-    await proxy.stop();
-    await cloud.stop();
-  });
+  after(() => story.stop());
 
   it('a record missing a required sync field is not sent, is counted as skipped, and stays pending', async () => {
     // A row as an old import could have left it: no MAC and no asset tag.

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { listCloudDevices, changeCloudDevice } from '../../src/cloud/cloud-devices';
-import { RecordingProxy } from '../support/recording-proxy';
-import { startTestCloud, type TestCloud } from '../support/test-cloud';
-import { startTestInstance, type TestInstance } from '../support/test-instance';
+import { startStory, type Story } from '../support/story';
+import type { TestCloud } from '../support/test-cloud';
+import type { TestInstance } from '../support/test-instance';
+import type { RecordingProxy } from '../support/recording-proxy';
 
 describe('replication between two instances of a site and the cloud', () => {
+  let story: Story;
   let cloud: TestCloud;
   let proxy: RecordingProxy;
   let pc1: TestInstance;
@@ -13,19 +15,12 @@ describe('replication between two instances of a site and the cloud', () => {
   let otherSite: TestInstance;
 
   before(async () => {
-    cloud = await startTestCloud();
-    proxy = new RecordingProxy(cloud.url);
-    await proxy.start();
-    pc1 = await startTestInstance(cloud, 'hq', { cloudUrl: proxy.url });
-    pc2 = await startTestInstance(cloud, 'hq');
-    otherSite = await startTestInstance(cloud, 'branch');
+    story = await startStory([{ site: 'hq', viaProxy: true }, { site: 'hq' }, { site: 'branch' }]);
+    ({ cloud, proxy } = story);
+    [pc1, pc2, otherSite] = story.instances;
   });
 
-  after(async () => {
-    for (const instance of [pc1, pc2, otherSite]) await instance?.close();
-    await proxy?.stop();
-    await cloud?.stop();
-  });
+  after(() => story.stop());
 
   it('a device created on instance 1 reaches instance 2, normalised', async () => {
     const created = await pc1.app.addDevice({ mac: 'AA-BB-CC-00-00-01', ip: '10.0.0.1', hostname: 'sw-core-01', location: 'rack 1' });

@@ -3,30 +3,25 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
 import { CloudClient } from '../../src/sync/cloud-client';
-import { RecordingProxy } from '../support/recording-proxy';
-import { startTestCloud, type TestCloud } from '../support/test-cloud';
-import { startTestInstance, type TestInstance } from '../support/test-instance';
+import { startStory, type Story } from '../support/story';
+import type { TestCloud } from '../support/test-cloud';
+import type { TestInstance } from '../support/test-instance';
+import type { RecordingProxy } from '../support/recording-proxy';
 
 describe('retries: a batch is applied once, however often it arrives', () => {
+  let story: Story;
   let cloud: TestCloud;
   let proxy: RecordingProxy;
   let pc: TestInstance;
   let peer: TestInstance;
 
   before(async () => {
-    cloud = await startTestCloud();
-    proxy = new RecordingProxy(cloud.url);
-    await proxy.start();
-    pc = await startTestInstance(cloud, 'hq', { cloudUrl: proxy.url });
-    peer = await startTestInstance(cloud, 'hq');
+    story = await startStory([{ site: 'hq', viaProxy: true }, { site: 'hq' }]);
+    ({ cloud, proxy } = story);
+    [pc, peer] = story.instances;
   });
 
-  after(async () => {
-    await pc.close();
-    await peer.close();
-    await proxy.stop();
-    await cloud.stop();
-  });
+  after(() => story.stop());
 
   it('a retried batch (same batchId) gets the stored answer and writes nothing more', async () => {
     const token = await cloud.enroll('hq');
