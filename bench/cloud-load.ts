@@ -1,0 +1,206 @@
+/**
+ * `npm run bench:cloud`: many instances of many sites pushing and pulling
+ * at once against the real `sitesync cloud serve`, one process and then two
+ * behind a round-robin client, on SQLite and on PostgreSQL. Prints
+ * throughput, push and pull latency percentiles and errors, then checks that
+ * every simulated replica of every site equals the cloud. Bounded: a fixed
+ * number of rounds per instance and a deadline per scenario; 127.0.0.1 only.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listCloudDevices } from '../src/cloud/cloud-devices';
+import { enrollInstance } from '../src/cloud/enrolment';
+import type { RemoteDevice } from '../src/contract/device';
+import type { PushChange } from '../src/contract/sync-http';
+import { CloudDatabase } from '../src/db/cloud/cloud-database';
+import { CloudClient } from '../src/sync/cloud-client';
+import { startCloudProcess, type CloudProcess } from '../tests/support/cloud-process';
+import { createTestCloudDb } from '../tests/support/test-cloud-db';
+
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 200);
+const SITES = Number(process.env.BENCH_SITES ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+/** Of each batch, this share edits devices the instance already knows; the rest are new devices. */
+const EDIT_SHARE = 0.3;
+const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 120) * 1000;
+
+interface Scenario {
+  backend: 'sqlite' | 'postgres';
+  processes: 1 | 2;
+}
+
+interface ScenarioResult extends Scenario {
+  seconds: number;
+  changesApplied: number;
+  changesPerSecond: number;
+  conflicts: number;
+  errors: number;
+  push: Percentiles;
+  pull: Percentiles;
+  replicasEqualCloud: boolean;
+  devicesInCloud: number;
+}
+
+interface Percentiles {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+function percentiles(samples: number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 10) / 10;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+/** One simulated instance: a token, a cursor, and its replica of the site (uuid → the record it last saw). */
+class SimulatedInstance {
+  readonly replica = new Map<string, RemoteDevice>();
+  cursor = 0;
+  private made = 0;
+
+  constructor(
+    readonly index: number,
+    readonly siteId: string,
+    readonly client: CloudClient,
+  ) {}
+
+  batch(): PushChange[] {
+    const known = [...this.replica.values()].filter((d) => d.deletedAt === null);
+    return Array.from({ length: BATCH }, (_, i) => {
+      const edit = known.length > 0 && i < BATCH * EDIT_SHARE ? known[Math.floor(Math.random() * known.length)] : null;
+      if (edit) {
+        known.splice(known.indexOf(edit), 1);
+        return { uuid: edit.uuid, baseVersion: edit.version, fields: { mac: edit.mac, hostname: `edited-by-${this.index}-${this.made++}` }, deletedAt: null, updatedAt: new Date().toISOString() };
+      }
+      return this.newDevice();
+    });
+  }
+
+  private newDevice(): PushChange {
+    const n = this.index * 1_000_000 + this.made++;
+    const hex = n.toString(16).padStart(10, '0');
+    return { uuid: randomUUID(), baseVersion: null, fields: { mac: `02:${hex.match(/../g)!.join(':')}`, hostname: `dev-${n}` }, deletedAt: null, updatedAt: new Date().toISOString() };
+  }
+
+  /** Pulls until the cloud has nothing newer; returns the latency of each request. */
+  async pullAll(): Promise<number[]> {
+    const latencies: number[] = [];
+    for (;;) {
+      const started = performance.now();
+      const page = await this.client.pull(this.cursor, 2000);
+      latencies.push(performance.now() - started);
+      for (const device of page.changes) this.replica.set(device.uuid, device);
+      this.cursor = page.cursor;
+      if (!page.hasMore) return latencies;
+    }
+  }
+}
+
+async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+  const store = await createTestCloudDb(scenario.backend);
+  const db = await CloudDatabase.open(store.target);
+  const servers: CloudProcess[] = [];
+  try {
+    for (let i = 0; i < scenario.processes; i++) servers.push(await startCloudProcess(store.target, { env: { SITESYNC_LOG_LEVEL: 'warn' }, args: ['--rate-limit', '100000'] }));
+    const instances: SimulatedInstance[] = [];
+    for (let i = 0; i < INSTANCES; i++) {
+      const siteId = `site-${String(i % SITES).padStart(2, '0')}`;
+      const { token } = await enrollInstance(db, siteId, `bench-${i}`, new Date().toISOString());
+      instances.push(new SimulatedInstance(i, siteId, new CloudClient({ baseUrl: servers[i % servers.length].url, token, retryDelaysMs: [], timeoutMs: 60_000 })));
+    }
+
+    const pushLatency: number[] = [];
+    const pullLatency: number[] = [];
+    let applied = 0;
+    let conflicts = 0;
+    let errors = 0;
+    const started = performance.now();
+    await Promise.all(
+      instances.map(async (instance) => {
+        for (let round = 0; round < ROUNDS && performance.now() - started < DEADLINE_MS; round++) {
+          try {
+            const sentAt = performance.now();
+            const answer = await instance.client.push(instance.batch());
+            pushLatency.push(performance.now() - sentAt);
+            applied += answer.applied;
+            conflicts += answer.conflicts;
+            errors += answer.rejected;
+            pullLatency.push(...(await instance.pullAll()));
+          } catch (error) {
+            errors++;
+            if (errors <= 5) console.error(`instance ${instance.index}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+
+    // Quiet: everyone pulls what is left, then every replica must equal its site in the cloud.
+    await Promise.all(instances.map((instance) => instance.pullAll()));
+    let replicasEqualCloud = true;
+    let devicesInCloud = 0;
+    for (let s = 0; s < SITES; s++) {
+      const siteId = `site-${String(s).padStart(2, '0')}`;
+      const cloud = await listCloudDevices(db, siteId, true);
+      devicesInCloud += cloud.length;
+      const versions = new Set(cloud.map((d) => d.version));
+      if (versions.size !== cloud.length || new Set(cloud.map((d) => d.uuid)).size !== cloud.length) replicasEqualCloud = false;
+      const expected = JSON.stringify(cloud.map((d) => [d.uuid, d.version, d.hostname]).sort());
+      for (const instance of instances.filter((i) => i.siteId === siteId)) {
+        const replica = JSON.stringify([...instance.replica.values()].map((d) => [d.uuid, d.version, d.hostname]).sort());
+        if (replica !== expected) replicasEqualCloud = false;
+      }
+    }
+    return {
+      ...scenario,
+      seconds: Math.round(seconds * 100) / 100,
+      changesApplied: applied,
+      changesPerSecond: Math.round(applied / seconds),
+      conflicts,
+      errors,
+      push: percentiles(pushLatency),
+      pull: percentiles(pullLatency),
+      replicasEqualCloud,
+      devicesInCloud,
+    };
+  } finally {
+    for (const server of servers) await server.stop();
+    await db.close();
+    await store.drop();
+  }
+}
+
+async function main() {
+  const scenarios: Scenario[] = [
+    { backend: 'sqlite', processes: 1 },
+    { backend: 'sqlite', processes: 2 },
+    { backend: 'postgres', processes: 1 },
+    { backend: 'postgres', processes: 2 },
+  ];
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  console.log(`${INSTANCES} instances on ${SITES} sites, ${ROUNDS} rounds of push (${BATCH} changes, ${EDIT_SHARE * 100}% edits) then pull, all at once`);
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios.filter((s) => !only || only.includes(s.backend))) {
+    const result = await runScenario(scenario);
+    results.push(result);
+    console.log(
+      [
+        `${result.backend.padEnd(8)} ${result.processes} process${result.processes > 1 ? 'es' : '  '}`,
+        `${String(result.changesPerSecond).padStart(6)} changes/s (${result.changesApplied} in ${result.seconds} s)`,
+        `push p50/p95/p99 ${result.push.p50}/${result.push.p95}/${result.push.p99} ms`,
+        `pull p50/p95/p99 ${result.pull.p50}/${result.pull.p95}/${result.pull.p99} ms`,
+        `conflicts ${result.conflicts}`,
+        `errors ${result.errors}`,
+        `replicas = cloud: ${result.replicasEqualCloud ? 'yes' : 'NO'} (${result.devicesInCloud} devices)`,
+      ].join(' | '),
+    );
+  }
+  writeFileSync(join(__dirname, 'cloud-results.json'), `${JSON.stringify({ instances: INSTANCES, sites: SITES, rounds: ROUNDS, batch: BATCH, runs: results }, null, 2)}\n`);
+  if (results.some((r) => !r.replicasEqualCloud)) process.exitCode = 1;
+}
+
+void main();
