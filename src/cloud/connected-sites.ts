@@ -2,6 +2,7 @@ import { IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { ConnectedSiteView } from '../contract/sync-http';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
+import { CloudSyncLogEntity, type CloudSyncLog } from '../db/cloud/entities/cloud-sync-log.entity';
 import { ConnectedSiteEntity, type ConnectedSite } from '../db/cloud/entities/connected-site.entity';
 import { hashToken } from './tokens';
 
@@ -18,8 +19,11 @@ export interface Visit {
   direction?: 'push' | 'pull';
   applied?: number;
   error?: string | null;
+  /** The cloud's audit row of a push or pull, written in the same transaction. */
+  audit?: Omit<CloudSyncLog, 'id' | 'instanceId' | 'siteId' | 'at' | 'direction'>;
 }
 
+/** Records one request: the instance's bookkeeping and, for a push or pull, its audit row, in one transaction. */
 export async function recordVisit(db: CloudDatabase, instance: ConnectedSite, visit: Visit): Promise<void> {
   // Counters grow in SQL, so two requests of one instance at once both count.
   const changes: QueryDeepPartialEntity<ConnectedSite> = { lastSeenAt: visit.at, lastIp: visit.ip, appVersion: visit.appVersion };
@@ -33,7 +37,12 @@ export async function recordVisit(db: CloudDatabase, instance: ConnectedSite, vi
     changes.pullCount = () => 'pull_count + 1';
   }
   if (visit.error !== undefined) changes.lastError = visit.error;
-  await db.transaction((tx) => tx.getRepository(ConnectedSiteEntity).update({ instanceId: instance.instanceId }, changes));
+  await db.transaction(async (tx) => {
+    await tx.getRepository(ConnectedSiteEntity).update({ instanceId: instance.instanceId }, changes);
+    if (visit.audit && visit.direction) {
+      await tx.getRepository(CloudSyncLogEntity).insert({ instanceId: instance.instanceId, siteId: instance.siteId, at: visit.at, direction: visit.direction, ...visit.audit });
+    }
+  });
 }
 
 export function viewOf(instance: ConnectedSite): ConnectedSiteView {

@@ -15,7 +15,6 @@ import { issuesOf } from '../domain/validation';
 import { ValidationError } from '../domain/validation-error';
 import { systemClock, isoNow, type Clock } from '../domain/clock';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
-import { CloudSyncLogEntity, type CloudSyncLog } from '../db/cloud/entities/cloud-sync-log.entity';
 import type { ConnectedSite } from '../db/cloud/entities/connected-site.entity';
 import { applyPushBatch } from './apply-push';
 import { authenticate, recordVisit, viewOf } from './connected-sites';
@@ -93,9 +92,6 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
     if (closing) reply.header('connection', 'close');
   });
 
-  const audit = (instance: ConnectedSite, entry: Omit<CloudSyncLog, 'id' | 'instanceId' | 'siteId' | 'at'>) =>
-    db.transaction((tx) => tx.getRepository(CloudSyncLogEntity).insert({ instanceId: instance.instanceId, siteId: instance.siteId, at: isoNow(clock), ...entry }));
-
   await app.register(
     async (sync) => {
       sync.addHook('onRequest', async (request) => {
@@ -122,16 +118,25 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
         const body = parse(pushRequestSchema, request.body);
         const response = await applyPushBatch(db, request.instance, body, isoNow(clock));
         const status = response.rejected || response.conflicts ? 'partial' : 'ok';
-        await recordVisit(db, request.instance, { ...visit(request), direction: 'push', applied: response.applied, error: null });
-        await audit(request.instance, { direction: 'push', status, received: body.changes.length, sent: 0, applied: response.applied, conflicts: response.conflicts, rejected: response.rejected, error: null });
+        await recordVisit(db, request.instance, {
+          ...visit(request),
+          direction: 'push',
+          applied: response.applied,
+          error: null,
+          audit: { status, received: body.changes.length, sent: 0, applied: response.applied, conflicts: response.conflicts, rejected: response.rejected, error: null },
+        });
         return response;
       });
 
       sync.get('/pull', async (request) => {
         const query = parse(pullQuerySchema, request.query);
         const page = await readPullPage(db, request.instance.siteId, query.since, query.limit);
-        await recordVisit(db, request.instance, { ...visit(request), direction: 'pull', error: null });
-        await audit(request.instance, { direction: 'pull', status: 'ok', received: 0, sent: page.changes.length, applied: 0, conflicts: 0, rejected: 0, error: null });
+        await recordVisit(db, request.instance, {
+          ...visit(request),
+          direction: 'pull',
+          error: null,
+          audit: { status: 'ok', received: 0, sent: page.changes.length, applied: 0, conflicts: 0, rejected: 0, error: null },
+        });
         return page;
       });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { upsertDevices, upsertSyncStates } from '../../src/db/local/device-store';
 import { emptyFields } from '../../src/domain/device';
+import { CloudSyncLogEntity } from '../../src/db/cloud/entities/cloud-sync-log.entity';
 import { startStory, type Story } from '../support/story';
 import type { TestInstance } from '../support/test-instance';
 import type { RecordingProxy } from '../support/recording-proxy';
@@ -58,6 +59,20 @@ describe('the audit log of sync attempts', () => {
     assert.equal(pushRow.conflicts, 1);
     assert.equal(pushRow.status, 'partial');
     assert.equal(pushRow.trigger, 'manual');
+  });
+
+  it('the cloud keeps its own audit of each push and pull, and its view of the instance', async () => {
+    const instanceId = (await pc2.app.meta()).instanceId!;
+    await pc2.app.addDevice({ mac: 'aa:bb:cc:00:06:09' });
+    await pc2.sync();
+    const rows = await story.cloud.db.read((r) => r.getRepository(CloudSyncLogEntity).find({ where: { instanceId }, order: { id: 'DESC' }, take: 2 }));
+    assert.deepEqual(rows.map((row) => row.direction), ['pull', 'push']);
+    assert.equal(rows[1].received, 1);
+    assert.equal(rows[1].applied, 1);
+    assert.equal(rows[1].status, 'ok');
+    const status = await pc2.app.status();
+    assert.equal(status.cloud?.lastPushAt, rows[1].at);
+    assert.equal(status.cloud?.lastPullAt, rows[0].at);
   });
 
   it('a device the cloud rejects is shown with its reason and not re-sent until it changes', async () => {
