@@ -102,11 +102,11 @@ export class LocalApp {
   }
 
   /** The cloud client of an enrolled instance. */
-  private async enrolledClient(): Promise<{ client: CloudClient; meta: InstanceMeta }> {
+  private async enrolledClient(): Promise<CloudClient> {
     const meta = await this.meta();
     const token = this.tokens.read();
     if (!meta.cloudUrl || !meta.siteId || !token) throw new SyncFailure('unauthorized', 'this instance is not enrolled: run `sitesync init --cloud URL --token TOKEN`');
-    return { client: this.client(meta.cloudUrl, token), meta };
+    return this.client(meta.cloudUrl, token);
   }
 
   /** Enrols this data dir with the cloud; the site comes from the token. */
@@ -159,14 +159,14 @@ export class LocalApp {
   /** One sync now: push, then pull. */
   async sync(request: SyncRequest = {}): Promise<SyncOutcome> {
     const direction = request.direction ?? 'both';
-    let enrolled;
+    let client: CloudClient;
     try {
-      enrolled = await this.enrolledClient();
+      client = await this.enrolledClient();
     } catch (error) {
       if (error instanceof SyncFailure) return { failure: error.kind };
       throw error;
     }
-    const context = { db: this.db, client: enrolled.client, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
+    const context = { db: this.db, client, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
     const outcome: SyncOutcome = {};
     if (direction !== 'pull') outcome.push = await pushOnce(context);
     if (direction !== 'push' && outcome.push?.status !== 'error') {
@@ -249,7 +249,7 @@ export class LocalApp {
     if (!live) return workers;
     // Live sync: a change elsewhere is pulled at once (the cloud's events), a change here is pushed at once.
     const events = subscribeLiveEvents({
-      open: async (signal) => (await this.enrolledClient()).client.events(signal),
+      open: async (signal) => (await this.enrolledClient()).events(signal),
       onChange: () => void workers.trigger('live'),
       onState: onLiveState,
       log: config.log,
