@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: how fast the sync moves N devices, against a yardstick
  * measured in the same run on the same disk (a raw prepared single-row
- * insert of N rows in one transaction through sqlite3). The cloud runs in
+ * insert of N rows in one transaction through sqlite3; the median of three,
+ * as a shared disk makes single runs vary by 2x). The no-op sync is the
+ * median of five. The cloud runs in
  * its own process (the real `sitesync cloud serve`), and the initial pull
  * runs in a fresh process of its own, so its peak RSS is the local
  * process's alone. Writes bench/results.json.
@@ -99,6 +101,13 @@ function enroll(dbFile: string, siteId: string): string {
   return JSON.parse(result.stdout).token;
 }
 
+/** The middle of `runs` measurements: one disk hiccup or GC pause does not decide a figure. */
+async function median(runs: number, measure: () => Promise<number>): Promise<number> {
+  const seconds: number[] = [];
+  for (let i = 0; i < runs; i++) seconds.push(await measure());
+  return seconds.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
   const started = performance.now();
   const result = await work();
@@ -127,7 +136,8 @@ function assertOk(outcome: Awaited<ReturnType<LocalApp['sync']>>, expected: { pu
 async function benchmark(n: number): Promise<Run> {
   const dir = tempDir('sitesync-bench-');
   const cloudDb = join(dir.path, 'cloud.db');
-  const rawInsertS = await rawInsert(join(dir.path, 'raw.db'), n);
+  let rawRun = 0;
+  const rawInsertS = await median(3, () => rawInsert(join(dir.path, `raw-${rawRun++}.db`), n));
   enroll(cloudDb, 'bench');
   const cloud = await startCloud(cloudDb);
   const full = await LocalApp.open({ dataDir: join(dir.path, 'full') });
@@ -159,8 +169,11 @@ async function benchmark(n: number): Promise<Run> {
     assertOk(incrementalPush.result, { push: changed });
     const incrementalPull = await timed(() => empty!.sync({ direction: 'pull' }));
     assertOk(incrementalPull.result, { pull: changed });
-    const noop = await timed(() => empty!.sync());
-    assertOk(noop.result, { push: 0, pull: 0 });
+    const noopSyncS = await median(5, async () => {
+      const noop = await timed(() => empty!.sync());
+      assertOk(noop.result, { push: 0, pull: 0 });
+      return noop.seconds;
+    });
 
     return {
       n,
@@ -169,7 +182,7 @@ async function benchmark(n: number): Promise<Run> {
       initialPullS: initialPull.seconds,
       incrementalPushS: incrementalPush.seconds,
       incrementalPullS: incrementalPull.seconds,
-      noopSyncS: noop.seconds,
+      noopSyncS,
       peakRssMb: initialPull.peakRssMb,
     };
   } finally {

@@ -15,6 +15,6 @@ export function connectionOf(status: Status | null, worker: WorkerStateView): Co
   if (worker.phase === 'backoff' || status?.connection === 'offline') {
     return { label: 'Offline', tone: 'warn', detail: 'The cloud cannot be reached; changes wait on this PC.' };
   }
-  if (status?.connection === 'online') return { label: 'Online', tone: 'ok', detail: `Connected to ${status.cloudUrl}` };
+  if (status?.connection === 'online') return { label: 'Online', tone: 'ok', detail: 'The cloud answers; changes travel both ways.' };
   return { label: 'Checking…', tone: 'neutral', detail: 'Asking the cloud.' };
 }

@@ -1,4 +1,4 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { RemoteDevice } from '../contract/device';
 import { isoTime, uuidSchema } from '../contract/device';
 import type { PushChange, PushRequest, PushResponse, PushResult } from '../contract/sync-http';
@@ -6,9 +6,9 @@ import { TOMBSTONE_FIELDS, pickFields, sameFields, tombstoneFields, type DeviceF
 import { requireIdentity, validateFieldsPatch } from '../domain/validation';
 import { ValidationError } from '../domain/validation-error';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
-import { CloudDeviceEntity } from '../db/cloud/entities/cloud-device.entity';
 import { PushBatchEntity } from '../db/cloud/entities/push-batch.entity';
 import { LiveIdentities } from './live-identities';
+import { selectCloudDevices } from './select-cloud-devices';
 import { lockSite } from './site-versions';
 import { announceVersion } from './version-feed';
 import { writeVersioned } from './write-versioned';
@@ -46,7 +46,7 @@ async function decide(db: CloudDatabase, tx: EntityManager, siteId: string, chan
   const writes: Omit<RemoteDevice, 'version'>[] = [];
   const uuids = changes.map((c) => c.uuid.toLowerCase());
   const existing = new Map(
-    (uuids.length ? await tx.getRepository(CloudDeviceEntity).findBy({ uuid: In(uuids) }) : []).map((d) => [d.uuid, d]),
+    (uuids.length ? await selectCloudDevices(tx, `uuid IN (${uuids.map((_, i) => db.param(i + 1)).join(',')})`, uuids) : []).map((d) => [d.uuid, d]),
   );
   const identities = await LiveIdentities.load(db, tx, siteId, changes);
   const seen = new Set<string>();

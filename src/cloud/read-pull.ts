@@ -1,8 +1,7 @@
-import type { RemoteDevice } from '../contract/device';
 import type { PullResponse } from '../contract/sync-http';
-import { DEVICE_SELECT } from '../db/columns';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { SiteEntity } from '../db/cloud/entities/site.entity';
+import { selectCloudDevices } from './select-cloud-devices';
 import { HttpError } from './http-errors';
 
 /**
@@ -12,11 +11,11 @@ import { HttpError } from './http-errors';
  */
 export async function readPullPage(db: CloudDatabase, siteId: string, since: number, limit: number): Promise<PullResponse> {
   return db.read(async (r) => {
-    const rows: RemoteDevice[] = await r.query(
-      `SELECT ${DEVICE_SELECT}, version FROM devices WHERE site_id = ${db.param(1)} AND version > ${db.param(2)} ORDER BY version LIMIT ${db.param(3)}`,
+    const rows = await selectCloudDevices(
+      r,
+      `site_id = ${db.param(1)} AND version > ${db.param(2)} ORDER BY version LIMIT ${db.param(3)}`,
       [siteId, since, limit + 1],
     );
-    for (const row of rows) row.version = Number(row.version);
     // Read after the rows: a purge that removed a tombstone from this page has moved the horizon by now.
     const site = await r.getRepository(SiteEntity).findOneBy({ siteId });
     if (since > 0 && since < (site?.purgedVersion ?? 0)) {

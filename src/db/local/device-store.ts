@@ -190,12 +190,13 @@ export async function localSeqs(db: EntityManager, uuids: string[]): Promise<Map
 
 /** The cloud holds each device as it was at `seq`. */
 export async function markPushed(tx: EntityManager, pushed: { uuid: string; seq: number }[]): Promise<void> {
-  const perStatement = Math.floor(MAX_PARAMS / 3);
+  const perStatement = Math.floor(MAX_PARAMS / 2);
   for (let i = 0; i < pushed.length; i += perStatement) {
     const chunk = pushed.slice(i, i + perStatement);
+    // A join on a VALUES list: one primary-key lookup per row (a CASE of n branches would cost n per row).
     await tx.query(
-      `UPDATE devices SET pushed_seq = CASE uuid ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE uuid IN ${inList(chunk.length)}`,
-      [...chunk.flatMap((p) => [p.uuid, p.seq]), ...chunk.map((p) => p.uuid)],
+      `UPDATE devices SET pushed_seq = pushed.column2 FROM (VALUES ${chunk.map(() => '(?,?)').join(',')}) AS pushed WHERE devices.uuid = pushed.column1`,
+      chunk.flatMap((p) => [p.uuid, p.seq]),
     );
   }
 }
