@@ -8,7 +8,7 @@
  * runs in a fresh process of its own, so its peak RSS is the local
  * process's alone. Writes bench/results.json.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,7 @@ import { LocalApp } from '../src/app/local-app';
 import { upsertDevices, upsertSyncStates } from '../src/db/local/device-store';
 import { emptyFields, type Device } from '../src/domain/device';
 import type { AttemptSummary } from '../src/sync/sync-context';
+import { startCloudProcess } from '../tests/support/cloud-process';
 import { tempDir } from '../tests/support/temp-dir';
 
 const BIN = join(__dirname, '..', 'bin', 'sitesync.js');
@@ -83,18 +84,6 @@ function rawInsert(file: string, n: number): Promise<number> {
   });
 }
 
-async function startCloud(dbFile: string): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, 'cloud', '--db', dbFile, 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, SITESYNC_LOG_LEVEL: 'warn' },
-  });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const match = /^listening on (http:\/\/\S+)$/.exec(line);
-    if (match) return { url: match[1], process: child };
-  }
-  throw new Error('cloud did not start');
-}
-
 function enroll(dbFile: string, siteId: string): string {
   const result = spawnSync(process.execPath, [BIN, '--json', 'cloud', '--db', dbFile, 'enroll', '--site', siteId], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(result.stderr);
@@ -139,7 +128,7 @@ async function benchmark(n: number): Promise<Run> {
   let rawRun = 0;
   const rawInsertS = await median(3, () => rawInsert(join(dir.path, `raw-${rawRun++}.db`), n));
   enroll(cloudDb, 'bench');
-  const cloud = await startCloud(cloudDb);
+  const cloud = await startCloudProcess(cloudDb, { env: { SITESYNC_LOG_LEVEL: 'warn' } });
   const full = await LocalApp.open({ dataDir: join(dir.path, 'full') });
   const emptyDir = join(dir.path, 'empty');
   const enrolEmpty = await LocalApp.open({ dataDir: emptyDir });
@@ -188,7 +177,7 @@ async function benchmark(n: number): Promise<Run> {
   } finally {
     await full.close();
     await empty?.close();
-    cloud.process.kill('SIGTERM');
+    await cloud.stop();
     dir.remove();
   }
 }
