@@ -10,7 +10,7 @@ import { readMeta, writeMeta, type InstanceMeta } from '../db/local/meta-store';
 import type { ConflictRow } from '../db/local/entities/conflict.entity';
 import type { SyncLogRow, SyncTrigger } from '../db/local/entities/sync-log.entity';
 import { CloudClient } from '../sync/cloud-client';
-import { listConflicts, resolveDeviceConflict, type ResolutionInput } from '../sync/conflicts';
+import { countOpenConflicts, listConflicts, resolveDeviceConflict, type ResolutionInput } from '../sync/conflicts';
 import { pullOnce } from '../sync/pull';
 import { pushOnce } from '../sync/push';
 import { replacementPull } from '../sync/replacement-pull';
@@ -197,7 +197,7 @@ export class LocalApp {
     const meta = await this.meta();
     const local = await this.db.read(async (r) => ({
       pendingChanges: await countDirty(r),
-      openConflicts: (await listConflicts(r)).length,
+      openConflicts: await countOpenConflicts(r),
       lastPush: (await listSyncLog(r, 1, 'push', true))[0] ?? null,
       lastPull: (await listSyncLog(r, 1, 'pull', true))[0] ?? null,
       rejected: await rejectedRecords(r),

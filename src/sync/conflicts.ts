@@ -30,6 +30,10 @@ export async function listConflicts(db: EntityManager, includeResolved = false):
   });
 }
 
+export function countOpenConflicts(db: EntityManager): Promise<number> {
+  return db.getRepository(ConflictEntity).countBy({ resolvedAt: IsNull() });
+}
+
 /** A person's decision: one side whole, or a value per field (from a side, or typed). */
 export type ResolutionInput =
   | { take: 'local' | 'cloud' }
