@@ -69,9 +69,14 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
   const isOurHost = (request: IncomingMessage) => origins().includes(`http://${request.headers.host ?? ''}`);
   /** The path below the secret, or null when the secret is missing or wrong. */
   const pathBelowSecret = (request: IncomingMessage): string | null => {
-    const path = new URL(request.url ?? '/', 'http://x').pathname;
-    const [, given, ...rest] = path.split('/');
-    return given !== undefined && sameSecret(given, secret) ? rest.join('/') : null;
+    // A malformed request line or escape is anyone's to send: it is refused, it never throws in a listener.
+    try {
+      const path = new URL(request.url ?? '/', 'http://x').pathname;
+      const [, given, ...rest] = path.split('/');
+      return given !== undefined && sameSecret(given, secret) ? decodeURIComponent(rest.join('/')) : null;
+    } catch {
+      return null;
+    }
   };
 
   const dispatcher = new ContractDispatcher(contractHandlers(options.session), (sender) => sender !== null && origins().includes(sender), log);
@@ -83,7 +88,7 @@ export async function startBrowserBridge(options: BrowserBridgeOptions): Promise
       response.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('Not found: open the address `sitesync ui` printed, secret included.\n');
       return;
     }
-    const file = normalize(join(options.rendererDir, decodeURIComponent(below) || 'index.html'));
+    const file = normalize(join(options.rendererDir, below || 'index.html'));
     let size: number;
     try {
       if (!file.startsWith(options.rendererDir + sep)) throw new Error('outside');

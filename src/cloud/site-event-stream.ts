@@ -25,10 +25,16 @@ export async function streamSiteEvents(db: CloudDatabase, request: FastifyReques
     release();
   });
 
+  // Announcements that arrive before the headers are written wait here: writing them first would send
+  // default headers, break the stream and leave the subscription behind.
+  let early: object[] | null = [];
   let unsubscribe: () => void;
   try {
     unsubscribe = await versionFeedOf(db).subscribe(siteId, (announcement) => {
-      if (announcement.by !== instanceId) send('version', { siteId, version: announcement.version });
+      if (announcement.by === instanceId) return;
+      const data = { siteId, version: announcement.version };
+      if (early) early.push(data);
+      else send('version', data);
     });
   } catch {
     throw new HttpError(503, 'unavailable', 'live events are unavailable right now; the scheduled sync still works');
@@ -56,4 +62,6 @@ export async function streamSiteEvents(db: CloudDatabase, request: FastifyReques
     streams.delete(response);
   };
   send('ready', { siteId, latestVersion: site?.lastVersion ?? 0 });
+  for (const data of early) send('version', data);
+  early = null;
 }

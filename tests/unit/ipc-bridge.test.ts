@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
@@ -57,6 +58,19 @@ describe('browser bridge (sitesync ui)', () => {
     const page = await fetch(bridge.url);
     assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+  });
+
+  it('refuses malformed requests and escapes with 404, and keeps serving', async () => {
+    const raw = (requestLine: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(new URL(origin).port), '127.0.0.1', () => socket.end(`${requestLine}\r\nHost: ${new URL(origin).host}\r\n\r\n`));
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+      });
+    assert.match(await raw(`GET ${new URL(bridge.url).pathname}%E0%A4%A HTTP/1.1`), /^HTTP\/1\.1 404/);
+    assert.match(await raw('GET http://[ HTTP/1.1'), /^HTTP\/1\.1 (400|404)/);
+    assert.equal((await fetch(bridge.url)).status, 200, 'still serving');
   });
 
   it('refuses a WebSocket without the secret, from another origin, or with no origin', async () => {
