@@ -169,7 +169,9 @@ export class LocalApp {
     const context = { db: this.db, client, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
     const outcome: SyncOutcome = {};
     if (direction !== 'pull') outcome.push = await pushOnce(context);
-    if (direction !== 'push' && outcome.push?.status !== 'error') {
+    // A push the cloud refused as sent does not stop the pull; an unreachable or refusing cloud does.
+    const cloudUnusable = outcome.push?.failureKind !== undefined && outcome.push.failureKind !== 'refused';
+    if (direction !== 'push' && !cloudUnusable) {
       outcome.pull = await pullOnce(context, this.options.pullPageSize);
       // Behind the cloud's tombstone horizon: read the whole site again, keeping local changes (DESIGN §4).
       if (outcome.pull.failureKind === 'gone') outcome.pull = await replacementPull(context, this.options.pullPageSize);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { MAX_PUSH_BATCH, type PushResponse } from '../contract/sync-http';
+import { MAX_PUSH_BATCH, type PushChange, type PushResponse } from '../contract/sync-http';
 import { isoNow } from '../domain/clock';
 import { pickFields } from '../domain/device';
 import { missingSyncField, serialize } from '../domain/serialize';
@@ -19,6 +19,27 @@ import type { AttemptSummary, SyncContext } from './sync-context';
 
 /** The most the cloud takes in one batch (MAX_PUSH_BATCH): fewer round trips for an incremental sync. */
 export const PUSH_BATCH_SIZE = MAX_PUSH_BATCH;
+
+/** Well below the cloud's body limit (8 MiB), whatever the devices hold. */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** Splits a batch so that no request body outgrows `maxBytes`: 1000 devices with long notes are sent in parts, never refused whole. */
+function partsUnder(maxBytes: number, records: LocalRecord[]): { records: LocalRecord[]; changes: PushChange[] }[] {
+  const parts: { records: LocalRecord[]; changes: PushChange[] }[] = [];
+  let bytes = Infinity;
+  for (const record of records) {
+    const change = serialize(record.device, record.baseVersion);
+    const size = Buffer.byteLength(JSON.stringify(change));
+    if (bytes + size > maxBytes) {
+      parts.push({ records: [], changes: [] });
+      bytes = 0;
+    }
+    parts[parts.length - 1].records.push(record);
+    parts[parts.length - 1].changes.push(change);
+    bytes += size;
+  }
+  return parts;
+}
 
 /** Whether a dirty record goes in this push, or why it stays behind. */
 function pushability(record: LocalRecord): 'send' | 'held' | 'skip' {
@@ -67,10 +88,10 @@ export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
       afterSeq = batch[batch.length - 1].localSeq;
       const toSend = batch.filter((r) => pushability(r) === 'send');
       summary.skipped += batch.filter((r) => pushability(r) === 'skip').length;
-      if (toSend.length) {
-        const answer = await client.push(toSend.map((r) => serialize(r.device, r.baseVersion)));
-        summary.sent += toSend.length;
-        await db.write((tx) => applyPushAnswer(tx, toSend, answer, isoNow(clock), summary));
+      for (const part of partsUnder(MAX_BATCH_BYTES, toSend)) {
+        const answer = await client.push(part.changes);
+        summary.sent += part.records.length;
+        await db.write((tx) => applyPushAnswer(tx, part.records, answer, isoNow(clock), summary));
       }
       context.onProgress?.({ phase: 'push', done: summary.sent + summary.skipped, total });
     }

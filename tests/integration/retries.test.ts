@@ -80,6 +80,16 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.deepEqual(await pc.app.listConflicts(), []);
   });
 
+  it('a batch too large for one request body is sent in parts, all applied', async () => {
+    proxy.pushBodies.length = 0;
+    const longNotes = '€'.repeat(4000); // 12 KB in UTF-8: 400 devices outgrow one 4 MiB part
+    for (let i = 0; i < 400; i++) await pc.app.addDevice({ assetTag: `BIG-${i}`, notes: longNotes });
+    const outcome = await pc.sync();
+    assert.equal(outcome.push?.applied, 400);
+    assert.ok(proxy.pushBodies.length >= 2, `sent in ${proxy.pushBodies.length} requests`);
+    for (const body of proxy.pushBodies) assert.ok(Buffer.byteLength(JSON.stringify(body)) < 8 * 1024 * 1024);
+  });
+
   it('every attempt, failed ones included, is in the audit log', async () => {
     const log = await pc.app.log(100);
     assert.ok(log.some((row) => row.direction === 'push' && row.status === 'error' && row.error));
