@@ -35,7 +35,8 @@ export async function replacementPull(context: SyncContext, pageSize = PULL_PAGE
     }
     await db.write(async (tx) => {
       const gone = await getRecords(tx, (await listDevices(tx, false)).filter((d) => !inCloud.has(d.uuid)).map((d) => d.uuid));
-      const purged = [...gone.values()].filter((r) => r.baseVersion !== null && !isDirty(r) && !r.inConflict);
+      // A device pushed (from another process on this data dir) after the last page was read is newer than the cursor, not gone.
+      const purged = [...gone.values()].filter((r) => r.baseVersion !== null && r.baseVersion <= cursor && !isDirty(r) && !r.inConflict);
       const now = isoNow(clock);
       await upsertDevices(tx, purged.map((r) => ({ device: softDelete(r.device, now), localSeq: r.localSeq, pushedSeq: r.pushedSeq })));
       await writeMeta(tx, { pullCursor: cursor });
