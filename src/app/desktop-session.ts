@@ -155,6 +155,11 @@ export class DesktopSession {
     if (changes.cloudUrl !== undefined && changes.cloudUrl !== current.cloudUrl) {
       const token = this.tokens.read();
       if (!token) throw new ValidationError([{ field: 'cloudUrl', message: 'expected an enrolled PC: enrol with a cloud URL and a token first' }]);
+      // The stored token only follows the cloud on its own host (new port, path, or https): a page that could
+      // name any host could hand the token to anyone. Another server means enrolling again with its token.
+      if (hostOf(changes.cloudUrl) !== hostOf(current.cloudUrl)) {
+        throw new ValidationError([{ field: 'cloudUrl', message: `expected an address on ${hostOf(current.cloudUrl)}; for another server, use Enrol again with a token from it` }]);
+      }
       await this.enrol(changes.cloudUrl, token);
     }
     if (changes.syncIntervalSeconds !== undefined && changes.syncIntervalSeconds !== current.syncIntervalSeconds) {
@@ -171,5 +176,13 @@ export class DesktopSession {
     await this.demoCloud?.stop();
     this.demoCloud = null;
     await this.app.close();
+  }
+}
+
+function hostOf(url: string | null): string | null {
+  try {
+    return url === null ? null : new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
   }
 }

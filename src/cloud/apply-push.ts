@@ -11,7 +11,7 @@ import { LiveIdentities } from './live-identities';
 import { selectCloudDevices } from './select-cloud-devices';
 import { lockSite } from './site-versions';
 import { announceVersion } from './version-feed';
-import { writeVersioned } from './write-versioned';
+import { UuidClaimedElsewhere, writeVersioned } from './write-versioned';
 
 interface ValidChange {
   uuid: string;
@@ -107,7 +107,7 @@ export async function applyPushBatch(
   now: string,
 ): Promise<PushResponse> {
   let written = 0;
-  const answer = await db.transaction(async (tx) => {
+  const attempt = () => db.transaction(async (tx) => {
     await lockSite(db, tx, instance.siteId);
     const batches = tx.getRepository(PushBatchEntity);
     const stored = await batches.findOneBy({ instanceId: instance.instanceId, batchId: request.batchId });
@@ -122,6 +122,10 @@ export async function applyPushBatch(
     const response: PushResponse = { results, applied: count('applied'), conflicts: count('conflict'), rejected: count('rejected') };
     await batches.insert({ instanceId: instance.instanceId, batchId: request.batchId, response: JSON.stringify(response), createdAt: now });
     return response;
+  });
+  const answer = await attempt().catch((error: unknown) => {
+    if (error instanceof UuidClaimedElsewhere) return attempt();
+    throw error;
   });
   if (written) await announceVersion(db, { siteId: instance.siteId, version: written, by: instance.instanceId });
   return answer;

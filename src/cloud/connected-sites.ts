@@ -54,3 +54,8 @@ export async function listConnectedSites(db: CloudDatabase, siteId?: string): Pr
   const rows = await db.read((r) => r.getRepository(ConnectedSiteEntity).find({ where: siteId ? { siteId } : {}, order: { siteId: 'ASC', createdAt: 'ASC' } }));
   return rows.map(viewOf);
 }
+
+/** Whether the instance still holds a live token: an open event stream asks now and then, so a revocation ends it. */
+export async function isEnrolled(db: CloudDatabase, instanceId: string): Promise<boolean> {
+  return db.read((r) => r.getRepository(ConnectedSiteEntity).existsBy({ instanceId, revokedAt: IsNull() }));
+}

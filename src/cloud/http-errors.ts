@@ -9,6 +9,7 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -20,7 +21,7 @@ export function errorBody(code: string, message: string): ErrorBody {
 
 /** Every failure answers `{ error: { code, message } }`; a stack trace never leaves the server. */
 export function sendError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof HttpError) return reply.status(error.statusCode).send(errorBody(error.code, error.message));
+  if (error instanceof HttpError) return reply.status(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message));
   if (error instanceof ValidationError) return reply.status(400).send(errorBody('invalid', error.message));
   if (error instanceof NotFoundError) return reply.status(404).send(errorBody('not_found', error.message));
   const status = (error as FastifyError).statusCode;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { z } from 'zod';
 import {
   APP_VERSION_HEADER,
+  EVENTS_KEEP_ALIVE_MS,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   pullQuerySchema,
@@ -18,6 +19,9 @@ import type { CloudDatabase } from '../db/cloud/cloud-database';
 import type { ConnectedSite } from '../db/cloud/entities/connected-site.entity';
 import { applyPushBatch } from './apply-push';
 import { authenticate, recordVisit, viewOf } from './connected-sites';
+import { EventStreams, type EventStreamLimits } from './event-streams';
+import { closeGracefully, DEFAULT_SHUTDOWN_GRACE_MS } from './graceful-close';
+import { FailedAuthLimiter, type FailedAuthLimits } from './failed-auth-limiter';
 import { registerHealthRoutes } from './health-routes';
 import { HttpError, sendError } from './http-errors';
 import { readPullPage } from './read-pull';
@@ -33,6 +37,12 @@ export interface CloudServerOptions {
   bodyLimitBytes?: number;
   /** Trust X-Forwarded-For from a reverse proxy (see docs/operations.md). */
   trustProxy?: boolean;
+  eventStreamLimits?: EventStreamLimits;
+  failedAuthLimits?: FailedAuthLimits;
+  /** How long a shutdown waits for requests in flight before it closes their connections. */
+  shutdownGraceMs?: number;
+  /** How often an idle event stream says it is alive (and checks its caller is still enrolled). */
+  eventKeepAliveMs?: number;
 }
 
 declare module 'fastify' {
@@ -74,24 +84,15 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  registerHealthRoutes(app, db);
   app.decorateRequest('instance', null as unknown as ConnectedSite);
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }));
 
-  // Graceful shutdown: requests in flight finish, and their keep-alive connections close with them instead of
-  // holding the process for the keep-alive timeout. Event streams never finish on their own: they are ended,
-  // and their clients reconnect to another process.
-  const eventStreams = new Set<ServerResponse>();
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-    for (const stream of eventStreams) stream.end();
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
-  });
+  const eventStreams = new EventStreams(options.eventStreamLimits);
+  closeGracefully(app, eventStreams, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+  registerHealthRoutes(app, db, eventStreams);
 
+  const failedAuth = new FailedAuthLimiter(options.failedAuthLimits);
   await app.register(
     async (sync) => {
       sync.addHook('onRequest', async (request) => {
@@ -100,9 +101,13 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
           throw new HttpError(426, 'upgrade_required', `this cloud speaks protocol ${PROTOCOL_VERSION}: update the app`);
         }
         if (protocol > PROTOCOL_VERSION) throw new HttpError(400, 'unsupported_protocol', `this cloud speaks protocol ${PROTOCOL_VERSION}, the app sent ${protocol}`);
+        failedAuth.check(request.ip);
         const token = bearerToken(request);
         const instance = token ? await authenticate(db, token) : null;
-        if (!instance) throw new HttpError(401, 'unauthorized', 'unknown or revoked token: enrol this instance again');
+        if (!instance) {
+          failedAuth.recordFailure(request.ip);
+          throw new HttpError(401, 'unauthorized', 'unknown or revoked token: enrol this instance again');
+        }
         request.instance = instance;
       });
       await sync.register(rateLimit, {
@@ -142,7 +147,7 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
 
       sync.get('/events', async (request, reply) => {
         await recordVisit(db, request.instance, visit(request));
-        await streamSiteEvents(db, request, reply, eventStreams);
+        await streamSiteEvents(db, request, reply, eventStreams, options.eventKeepAliveMs ?? EVENTS_KEEP_ALIVE_MS);
       });
 
       sync.get('/status', async (request): Promise<StatusResponse> => {

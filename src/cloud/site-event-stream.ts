@@ -1,8 +1,8 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EVENTS_KEEP_ALIVE_MS } from '../contract/sync-http';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { SiteEntity } from '../db/cloud/entities/site.entity';
+import { isEnrolled } from './connected-sites';
+import type { EventStreams } from './event-streams';
 import { HttpError } from './http-errors';
 import { versionFeedOf } from './version-feed';
 
@@ -10,15 +10,23 @@ import { versionFeedOf } from './version-feed';
  * `GET /api/v1/sync/events`: server-sent events for the caller's site.
  * `ready` once the stream listens (with the site's latest version), then one
  * `version` per new version made by anyone but the caller, whichever server
- * process took the write. `streams` holds every open one, so a shutdown can
- * end them instead of waiting on them forever.
+ * process took the write. Every keep-alive first checks that the caller is
+ * still enrolled, so a revoked token's stream ends within one interval.
  */
-export async function streamSiteEvents(db: CloudDatabase, request: FastifyRequest, reply: FastifyReply, streams: Set<ServerResponse>): Promise<void> {
+export async function streamSiteEvents(
+  db: CloudDatabase,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  streams: EventStreams,
+  keepAliveMs: number,
+): Promise<void> {
   const { siteId, instanceId } = request.instance;
   const response = reply.raw;
   const send = (event: string, data: object) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  // Watched from the start: the caller may hang up while the subscription is being made.
-  let closed = false;
+  streams.checkRoom();
+  // Watched from the start: the caller may hang up while the subscription is being made, or may already have
+  // (its close event then came before this handler and will not come again).
+  let closed = response.destroyed;
   let release = () => {};
   response.on('close', () => {
     closed = true;
@@ -54,13 +62,17 @@ export async function streamSiteEvents(db: CloudDatabase, request: FastifyReques
     // nginx buffers responses unless told not to; a buffered event arrives late.
     'x-accel-buffering': 'no',
   });
-  const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), EVENTS_KEEP_ALIVE_MS);
-  streams.add(response);
+  const keepAlive = setInterval(async () => {
+    // A database hiccup is not a revocation: the stream goes on.
+    if ((await isEnrolled(db, instanceId).catch(() => true)) || closed) response.write(': keep-alive\n\n');
+    else response.end();
+  }, keepAliveMs);
   release = () => {
     clearInterval(keepAlive);
     unsubscribe();
-    streams.delete(response);
+    streams.remove(instanceId, response);
   };
+  streams.add(instanceId, response);
   send('ready', { siteId, latestVersion: site?.lastVersion ?? 0 });
   for (const data of early) send('version', data);
   early = null;

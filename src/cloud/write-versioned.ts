@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryResult } from 'typeorm';
 import type { RemoteDevice } from '../contract/device';
 import { DEVICE_COLUMNS } from '../db/columns';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
@@ -7,12 +7,29 @@ import { allocateVersions } from './site-versions';
 
 const COLUMNS = [...DEVICE_COLUMNS, 'version'];
 const ROWS_PER_STATEMENT = 500;
+// The WHERE keeps a uuid on its site: two sites creating one uuid at once each decide under their own lock.
 const UPSERT_TAIL = `ON CONFLICT (uuid) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'uuid')
   .map((c) => `${c} = excluded.${c}`)
-  .join(', ')}`;
+  .join(', ')} WHERE devices.site_id = excluded.site_id`;
+
+/**
+ * A uuid this push decided to create was created meanwhile by another site's
+ * push (each held only its own site's lock). Nothing of the transaction may
+ * stand; deciding again finds the other site's record and refuses the change.
+ */
+export class UuidClaimedElsewhere extends Error {
+  constructor() {
+    super('a uuid of this batch was created by another site at the same moment');
+  }
+}
 
 function valuesOf(row: RemoteDevice): unknown[] {
   return [row.uuid, row.siteId, ...SYNC_FIELDS.map((f) => row[f]), row.createdAt, row.updatedAt, row.deletedAt, row.version];
+}
+
+/** Runs a write and says how many rows it changed. SQLite's driver has one shared runner and no transaction-bound one. */
+function queryCounted(tx: EntityManager, sql: string, parameters: unknown[]): Promise<QueryResult> {
+  return (tx.queryRunner ?? tx.connection.createQueryRunner()).query(sql, parameters, true);
 }
 
 /**
@@ -35,7 +52,8 @@ export async function writeVersioned(
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
     let n = 0;
     const tuples = chunk.map(() => `(${COLUMNS.map(() => db.param(++n)).join(',')})`).join(',');
-    await tx.query(`INSERT INTO devices (${COLUMNS.join(', ')}) VALUES ${tuples} ${UPSERT_TAIL}`, chunk.flatMap(valuesOf));
+    const written = await queryCounted(tx, `INSERT INTO devices (${COLUMNS.join(', ')}) VALUES ${tuples} ${UPSERT_TAIL}`, chunk.flatMap(valuesOf));
+    if (written.affected !== chunk.length) throw new UuidClaimedElsewhere();
   }
   for (const row of rows) versions.set(row.uuid, row.version);
   return versions;

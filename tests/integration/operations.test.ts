@@ -44,7 +44,7 @@ describe('operating the cloud server (the real `cloud serve` process)', () => {
     assert.deepEqual(await health.json(), { status: 'ok' });
     const ready = await fetch(`${server.url}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(await ready.json(), { status: 'ready', database: db.dialect });
+    assert.deepEqual(await ready.json(), { status: 'ready', database: db.dialect, eventStreams: 0 });
   });
 
   it('logs each request as JSON with its request id, and never a token', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { CloudDatabase } from '../../src/db/cloud/cloud-database';
-import { buildCloudServer } from '../../src/cloud/server';
+import { buildCloudServer, type CloudServerOptions } from '../../src/cloud/server';
 import { enrollInstance } from '../../src/cloud/enrolment';
 import type { Clock } from '../../src/domain/clock';
 import { createTestCloudDb } from './test-cloud-db';
@@ -23,11 +23,11 @@ export interface TestCloud {
  * file in a temp dir, or a fresh PostgreSQL schema when
  * SITESYNC_TEST_CLOUD_DB=postgres (see test-cloud-db.ts).
  */
-export async function startTestCloud(options: { clock?: Clock } = {}): Promise<TestCloud> {
+export async function startTestCloud(options: { clock?: Clock; server?: Partial<Omit<CloudServerOptions, 'db' | 'clock'>> } = {}): Promise<TestCloud> {
   const store = await createTestCloudDb();
   const db = await CloudDatabase.open(store.target);
   const start = async (port: number) => {
-    const server = await buildCloudServer({ db, clock: options.clock, rateLimitPerMinute: 100_000 });
+    const server = await buildCloudServer({ rateLimitPerMinute: 100_000, ...options.server, db, clock: options.clock });
     await server.listen({ host: '127.0.0.1', port });
     return server;
   };

@@ -71,7 +71,7 @@ export function SettingsPage() {
     <PageSection name="settings" title="Settings" sub={`This PC belongs to site ${status?.siteId}.`}>
       <SettingPanel
         title="Cloud address"
-        description={`Change it when the cloud moved; this PC keeps its token.${settings.demoCloud ? ' This PC runs its own demo cloud.' : ''}`}
+        description={`Change it when the cloud moved to another port or to https on the same host; this PC keeps its token. Another server: Enrol again below.${settings.demoCloud ? ' This PC runs its own demo cloud.' : ''}`}
         saveLabel="Save address"
         unchanged={cloudUrl.trim() === (settings.cloudUrl ?? '')}
         save={() => updateSettings({ cloudUrl: cloudUrl.trim() })}

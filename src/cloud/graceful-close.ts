@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { EventStreams } from './event-streams';
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Graceful shutdown. Closing the server lets requests in flight finish; their
+ * answers say `connection: close`. Event streams never finish on their own, so
+ * they are ended (their clients reconnect to another process). Once nothing is
+ * in flight every connection left is idle, or was opened and never used (Node
+ * leaves those to the keep-alive timeout, over a minute), so all are closed
+ * then; `graceMs` after the start they are closed whatever is still running.
+ */
+export function closeGracefully(app: FastifyInstance, eventStreams: EventStreams, graceMs: number): void {
+  let closing = false;
+  let inFlight = 0;
+  const closeConnectionsIfDrained = () => {
+    if (closing && inFlight === 0) app.server.closeAllConnections();
+  };
+  app.addHook('onRequest', async (_request, reply) => {
+    inFlight++;
+    // `close` comes for every response, a hijacked event stream and a caller who hung up included.
+    reply.raw.once('close', () => {
+      inFlight--;
+      closeConnectionsIfDrained();
+    });
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+    eventStreams.endAll();
+    setTimeout(() => app.server.closeAllConnections(), graceMs).unref();
+    closeConnectionsIfDrained();
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DesktopSession } from '../../src/app/desktop-session';
+import { ValidationError } from '../../src/domain/validation-error';
+import { startTestCloud, type TestCloud } from '../support/test-cloud';
+import { tempDir } from '../support/temp-dir';
+
+describe('desktop settings: where the stored token may go', () => {
+  let cloud: TestCloud;
+  let dir: ReturnType<typeof tempDir>;
+  let session: DesktopSession;
+
+  before(async () => {
+    cloud = await startTestCloud();
+    dir = tempDir('sitesync-settings-');
+    session = await DesktopSession.open({ dataDir: join(dir.path, 'data') });
+    await session.enrol(cloud.url, await cloud.enroll('hq'));
+  });
+
+  after(async () => {
+    await session.close();
+    await cloud.stop();
+    dir.remove();
+  });
+
+  it('refuses to hand the token to another host, naming the field, and keeps the enrolment', async () => {
+    await assert.rejects(
+      session.updateSettings({ cloudUrl: 'https://collector.example.net' }),
+      (error: unknown) => error instanceof ValidationError && error.issues[0].field === 'cloudUrl' && /Enrol again/.test(error.message),
+    );
+    assert.equal((await session.settings()).cloudUrl, cloud.url);
+  });
+
+  it('follows the cloud to another address on its own host', async () => {
+    const sameHost = cloud.url.replace('127.0.0.1', 'localhost');
+    await assert.rejects(session.updateSettings({ cloudUrl: sameHost }), /another server/, 'localhost is another host name');
+    const settings = await session.updateSettings({ cloudUrl: `${cloud.url}/` });
+    assert.equal(settings.cloudUrl, cloud.url);
+  });
+});
