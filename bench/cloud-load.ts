@@ -1,7 +1,8 @@
 /**
  * `npm run bench:cloud`: many instances of many sites pushing and pulling
  * at once against the real `sitesync cloud serve`, one process and then two
- * behind a round-robin client, on SQLite and on PostgreSQL. Prints
+ * behind a round-robin client, on SQLite and on PostgreSQL, as fast as they
+ * can and then paced at offered rates (see Scenario). Prints
  * throughput, push and pull latency percentiles and errors, then checks that
  * every simulated replica of every site equals the cloud. Bounded: a fixed
  * number of rounds per instance and a deadline per scenario; 127.0.0.1 only.
@@ -14,9 +15,9 @@ import { enrollInstance } from '../src/cloud/enrolment';
 import type { RemoteDevice } from '../src/contract/device';
 import type { PushChange } from '../src/contract/sync-http';
 import { CloudDatabase } from '../src/db/cloud/cloud-database';
-import { CloudClient } from '../src/sync/cloud-client';
 import { startCloudProcess, type CloudProcess } from '../tests/support/cloud-process';
 import { createTestCloudDb } from '../tests/support/test-cloud-db';
+import { LeanSyncClient } from './lean-sync-client';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 200);
 const SITES = Number(process.env.BENCH_SITES ?? 20);
@@ -25,10 +26,21 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 /** Of each batch, this share edits devices the instance already knows; the rest are new devices. */
 const EDIT_SHARE = 0.3;
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 120) * 1000;
+/** Offered loads (changes/s over all instances) of the paced runs; the target is 20,000. */
+const PACED_RATES = (process.env.BENCH_PACED_RATES ?? '5000,20000').split(',').filter(Boolean).map(Number);
 
+/**
+ * `saturated`: every instance sends its next batch as soon as its last pull
+ * ends, which finds the most the cloud can take (its latency is then mostly
+ * queueing). `paced`: every instance sends one batch per interval, as the
+ * offered rate asks, which is how instances behave (a technician's edits,
+ * the schedule); its latency is measured from when the batch was due, so a
+ * cloud that falls behind shows it.
+ */
 interface Scenario {
   backend: 'sqlite' | 'postgres';
   processes: 1 | 2;
+  offeredPerSecond: number | 'saturated';
 }
 
 interface ScenarioResult extends Scenario {
@@ -50,6 +62,8 @@ interface Percentiles {
   p99: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 function percentiles(samples: number[]): Percentiles {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 10) / 10;
@@ -65,7 +79,7 @@ class SimulatedInstance {
   constructor(
     readonly index: number,
     readonly siteId: string,
-    readonly client: CloudClient,
+    readonly client: LeanSyncClient,
   ) {}
 
   batch(): PushChange[] {
@@ -110,7 +124,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     for (let i = 0; i < INSTANCES; i++) {
       const siteId = `site-${String(i % SITES).padStart(2, '0')}`;
       const { token } = await enrollInstance(db, siteId, `bench-${i}`, new Date().toISOString());
-      instances.push(new SimulatedInstance(i, siteId, new CloudClient({ baseUrl: servers[i % servers.length].url, token, retryDelaysMs: [], timeoutMs: 60_000 })));
+      instances.push(new SimulatedInstance(i, siteId, new LeanSyncClient(servers[i % servers.length].url, token)));
     }
 
     const pushLatency: number[] = [];
@@ -119,11 +133,15 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     let conflicts = 0;
     let errors = 0;
     const started = performance.now();
+    const intervalMs = scenario.offeredPerSecond === 'saturated' ? 0 : (INSTANCES * BATCH * 1000) / scenario.offeredPerSecond;
     await Promise.all(
       instances.map(async (instance) => {
+        const firstDue = started + Math.random() * intervalMs;
         for (let round = 0; round < ROUNDS && performance.now() - started < DEADLINE_MS; round++) {
           try {
-            const sentAt = performance.now();
+            const due = firstDue + round * intervalMs;
+            if (due > performance.now()) await sleep(due - performance.now());
+            const sentAt = intervalMs ? due : performance.now();
             const answer = await instance.client.push(instance.batch());
             pushLatency.push(performance.now() - sentAt);
             applied += answer.applied;
@@ -141,6 +159,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
 
     // Quiet: everyone pulls what is left, then every replica must equal its site in the cloud.
     await Promise.all(instances.map((instance) => instance.pullAll()));
+    for (const instance of instances) instance.client.close();
     let replicasEqualCloud = true;
     let devicesInCloud = 0;
     for (let s = 0; s < SITES; s++) {
@@ -149,9 +168,9 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       devicesInCloud += cloud.length;
       const versions = new Set(cloud.map((d) => d.version));
       if (versions.size !== cloud.length || new Set(cloud.map((d) => d.uuid)).size !== cloud.length) replicasEqualCloud = false;
-      const expected = JSON.stringify(cloud.map((d) => [d.uuid, d.version, d.hostname]).sort());
+      const expected = JSON.stringify(cloud.map((d) => `${d.uuid} ${d.version} ${d.hostname}`).sort());
       for (const instance of instances.filter((i) => i.siteId === siteId)) {
-        const replica = JSON.stringify([...instance.replica.values()].map((d) => [d.uuid, d.version, d.hostname]).sort());
+        const replica = JSON.stringify([...instance.replica.values()].map((d) => `${d.uuid} ${d.version} ${d.hostname}`).sort());
         if (replica !== expected) replicasEqualCloud = false;
       }
     }
@@ -175,14 +194,14 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
 }
 
 async function main() {
-  const scenarios: Scenario[] = [
-    { backend: 'sqlite', processes: 1 },
-    { backend: 'sqlite', processes: 2 },
-    { backend: 'postgres', processes: 1 },
-    { backend: 'postgres', processes: 2 },
-  ];
+  const scenarios: Scenario[] = (['sqlite', 'postgres'] as const).flatMap((backend) => [
+    { backend, processes: 1 as const, offeredPerSecond: 'saturated' as const },
+    { backend, processes: 2 as const, offeredPerSecond: 'saturated' as const },
+    // SQLite has one writer whatever the number of processes: paced runs are about the scaled-out cloud.
+    ...(backend === 'postgres' ? PACED_RATES.map((rate) => ({ backend, processes: 2 as const, offeredPerSecond: rate })) : []),
+  ]);
   const only = process.env.BENCH_BACKENDS?.split(',');
-  console.log(`${INSTANCES} instances on ${SITES} sites, ${ROUNDS} rounds of push (${BATCH} changes, ${EDIT_SHARE * 100}% edits) then pull, all at once`);
+  console.log(`${INSTANCES} instances on ${SITES} sites, ${ROUNDS} rounds each of push (${BATCH} changes, ${EDIT_SHARE * 100}% edits) then pull`);
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios.filter((s) => !only || only.includes(s.backend))) {
     const result = await runScenario(scenario);
@@ -190,6 +209,7 @@ async function main() {
     console.log(
       [
         `${result.backend.padEnd(8)} ${result.processes} process${result.processes > 1 ? 'es' : '  '}`,
+        result.offeredPerSecond === 'saturated' ? 'saturated      ' : `offered ${String(result.offeredPerSecond).padStart(6)}/s`,
         `${String(result.changesPerSecond).padStart(6)} changes/s (${result.changesApplied} in ${result.seconds} s)`,
         `push p50/p95/p99 ${result.push.p50}/${result.push.p95}/${result.push.p99} ms`,
         `pull p50/p95/p99 ${result.pull.p50}/${result.pull.p95}/${result.pull.p99} ms`,

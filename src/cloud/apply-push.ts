@@ -6,9 +6,7 @@ import { TOMBSTONE_FIELDS, pickFields, sameFields, tombstoneFields, type DeviceF
 import { requireIdentity, validateFieldsPatch } from '../domain/validation';
 import { ValidationError } from '../domain/validation-error';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
-import { PushBatchEntity } from '../db/cloud/entities/push-batch.entity';
-import { LiveIdentities } from './live-identities';
-import { selectCloudDevices } from './select-cloud-devices';
+import { loadDecisionRecords } from './decision-records';
 import { lockSite } from './site-versions';
 import { announceVersion } from './version-feed';
 import { UuidClaimedElsewhere, writeVersioned } from './write-versioned';
@@ -44,11 +42,7 @@ function sameContent(current: RemoteDevice, change: ValidChange): boolean {
 async function decide(db: CloudDatabase, tx: EntityManager, siteId: string, changes: PushChange[], now: string) {
   const results: PushResult[] = [];
   const writes: Omit<RemoteDevice, 'version'>[] = [];
-  const uuids = changes.map((c) => c.uuid.toLowerCase());
-  const existing = new Map(
-    (uuids.length ? await selectCloudDevices(tx, `uuid IN (${uuids.map((_, i) => db.param(i + 1)).join(',')})`, uuids) : []).map((d) => [d.uuid, d]),
-  );
-  const identities = await LiveIdentities.load(db, tx, siteId, changes);
+  const { current: existing, identities } = await loadDecisionRecords(db, tx, siteId, changes);
   const seen = new Set<string>();
 
   for (const change of changes) {
@@ -109,8 +103,11 @@ export async function applyPushBatch(
   let written = 0;
   const attempt = () => db.transaction(async (tx) => {
     await lockSite(db, tx, instance.siteId);
-    const batches = tx.getRepository(PushBatchEntity);
-    const stored = await batches.findOneBy({ instanceId: instance.instanceId, batchId: request.batchId });
+    // Plain SQL: the query builder costs more than these two statements.
+    const [stored] = (await tx.query(`SELECT response FROM push_batches WHERE instance_id = ${db.param(1)} AND batch_id = ${db.param(2)}`, [
+      instance.instanceId,
+      request.batchId,
+    ])) as { response: string }[];
     if (stored) return JSON.parse(stored.response) as PushResponse;
 
     const { results, writes } = await decide(db, tx, instance.siteId, request.changes, now);
@@ -120,7 +117,12 @@ export async function applyPushBatch(
 
     const count = (status: PushResult['status']) => results.filter((r) => r.status === status).length;
     const response: PushResponse = { results, applied: count('applied'), conflicts: count('conflict'), rejected: count('rejected') };
-    await batches.insert({ instanceId: instance.instanceId, batchId: request.batchId, response: JSON.stringify(response), createdAt: now });
+    await tx.query(`INSERT INTO push_batches (instance_id, batch_id, response, created_at) VALUES (${[1, 2, 3, 4].map((n) => db.param(n)).join(', ')})`, [
+      instance.instanceId,
+      request.batchId,
+      JSON.stringify(response),
+      now,
+    ]);
     return response;
   });
   const answer = await attempt().catch((error: unknown) => {

@@ -6,7 +6,7 @@ import { ValidationError } from '../domain/validation-error';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { CloudDeviceEntity } from '../db/cloud/entities/cloud-device.entity';
 import { softDelete } from '../sync/soft-delete';
-import { LiveIdentities } from './live-identities';
+import { loadDecisionRecords } from './decision-records';
 import { lockSite } from './site-versions';
 import { announceVersion } from './version-feed';
 import { writeVersioned } from './write-versioned';
@@ -41,7 +41,7 @@ export async function changeCloudDevice(
       if (current.deletedAt !== null) throw new ValidationError([{ field: 'uuid', message: 'expected a live device; this one is deleted' }]);
       next = { ...current, ...validateFieldsPatch(change.patch), updatedAt: now };
       requireIdentity(pickFields(next));
-      const identities = await LiveIdentities.load(db, tx, current.siteId, [{ uuid, baseVersion: null, fields: pickFields(next), deletedAt: null, updatedAt: now }]);
+      const { identities } = await loadDecisionRecords(db, tx, current.siteId, [{ uuid, baseVersion: null, fields: pickFields(next), deletedAt: null, updatedAt: now }]);
       const taken = identities.holderOf(next, uuid);
       if (taken) throw new ValidationError([{ field: taken.field, message: `expected a value no other live device of the site uses; device ${taken.uuid} has it` }]);
     }

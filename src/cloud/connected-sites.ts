@@ -1,14 +1,17 @@
 import { IsNull } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { ConnectedSiteView } from '../contract/sync-http';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
-import { CloudSyncLogEntity, type CloudSyncLog } from '../db/cloud/entities/cloud-sync-log.entity';
+import type { CloudSyncLog } from '../db/cloud/entities/cloud-sync-log.entity';
 import { ConnectedSiteEntity, type ConnectedSite } from '../db/cloud/entities/connected-site.entity';
 import { hashToken } from './tokens';
 
-/** The live (not revoked) instance this token belongs to, or null. */
+/** The live (not revoked) instance this token belongs to, or null. Plain SQL: every request asks. */
 export async function authenticate(db: CloudDatabase, token: string): Promise<ConnectedSite | null> {
-  return db.read((r) => r.getRepository(ConnectedSiteEntity).findOneBy({ tokenHash: hashToken(token), revokedAt: IsNull() }));
+  return db.read(async (r) => {
+    const columns = r.connection.getMetadata(ConnectedSiteEntity).columns.map((c) => `${c.databaseName} AS "${c.propertyName}"`);
+    const [row] = (await r.query(`SELECT ${columns.join(', ')} FROM connected_sites WHERE token_hash = ${db.param(1)} AND revoked_at IS NULL`, [hashToken(token)])) as ConnectedSite[];
+    return row ?? null;
+  });
 }
 
 /** What the instance did on this request, for the operator's view of connected sites. */
@@ -23,25 +26,38 @@ export interface Visit {
   audit?: Omit<CloudSyncLog, 'id' | 'instanceId' | 'siteId' | 'at' | 'direction'>;
 }
 
-/** Records one request: the instance's bookkeeping and, for a push or pull, its audit row, in one transaction. */
+/**
+ * Records one request: the instance's bookkeeping and, for a push or pull,
+ * its audit row, together. Plain SQL and, on PostgreSQL, one statement (the
+ * UPDATE as a data-modifying WITH): every request writes here, and each
+ * statement there is a network round trip.
+ */
 export async function recordVisit(db: CloudDatabase, instance: ConnectedSite, visit: Visit): Promise<void> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => db.param(params.push(value));
+  // A placeholder per use: SQLite's `?` are positional.
+  const sets = [`last_seen_at = ${param(visit.at)}`, `last_ip = ${param(visit.ip)}`, `app_version = ${param(visit.appVersion)}`];
   // Counters grow in SQL, so two requests of one instance at once both count.
-  const changes: QueryDeepPartialEntity<ConnectedSite> = { lastSeenAt: visit.at, lastIp: visit.ip, appVersion: visit.appVersion };
-  if (visit.direction === 'push') {
-    changes.lastPushAt = visit.at;
-    changes.pushCount = () => 'push_count + 1';
-    changes.changesApplied = () => `changes_applied + ${Math.trunc(visit.applied ?? 0)}`;
+  if (visit.direction === 'push') sets.push(`last_push_at = ${param(visit.at)}`, 'push_count = push_count + 1', `changes_applied = changes_applied + ${param(Math.trunc(visit.applied ?? 0))}`);
+  if (visit.direction === 'pull') sets.push(`last_pull_at = ${param(visit.at)}`, 'pull_count = pull_count + 1');
+  if (visit.error !== undefined) sets.push(`last_error = ${param(visit.error)}`);
+  const update = `UPDATE connected_sites SET ${sets.join(', ')} WHERE instance_id = ${param(instance.instanceId)}`;
+  if (!visit.audit || !visit.direction) {
+    await db.execute(update, params);
+    return;
   }
-  if (visit.direction === 'pull') {
-    changes.lastPullAt = visit.at;
-    changes.pullCount = () => 'pull_count + 1';
+
+  const updateParams = params.length;
+  const { status, received, sent, applied, conflicts, rejected, error } = visit.audit;
+  const values = [instance.instanceId, instance.siteId, visit.at, visit.direction, status, received, sent, applied, conflicts, rejected, error].map(param);
+  const insert = `INSERT INTO sync_log (instance_id, site_id, at, direction, status, received, sent, applied, conflicts, rejected, error) VALUES (${values.join(', ')})`;
+  if (db.dialect === 'postgres') {
+    await db.execute(`WITH seen AS (${update}) ${insert}`, params);
+    return;
   }
-  if (visit.error !== undefined) changes.lastError = visit.error;
   await db.transaction(async (tx) => {
-    await tx.getRepository(ConnectedSiteEntity).update({ instanceId: instance.instanceId }, changes);
-    if (visit.audit && visit.direction) {
-      await tx.getRepository(CloudSyncLogEntity).insert({ instanceId: instance.instanceId, siteId: instance.siteId, at: visit.at, direction: visit.direction, ...visit.audit });
-    }
+    await tx.query(update, params.slice(0, updateParams));
+    await tx.query(insert, params.slice(updateParams));
   });
 }
 

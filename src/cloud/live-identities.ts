@@ -1,8 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import type { PushChange } from '../contract/sync-http';
 import type { DeviceFields } from '../domain/device';
-import { normalizeMac } from '../domain/mac';
-import type { CloudDatabase } from '../db/cloud/cloud-database';
 
 type IdentityField = 'mac' | 'assetTag';
 
@@ -15,23 +11,10 @@ export class LiveIdentities {
   private readonly holders: Record<IdentityField, Map<string, string>> = { mac: new Map(), assetTag: new Map() };
   private readonly owned = new Map<string, Pick<DeviceFields, IdentityField>>();
 
-  static async load(db: CloudDatabase, tx: EntityManager, siteId: string, changes: PushChange[]): Promise<LiveIdentities> {
+  /** The identities these live devices of one site hold. */
+  static of(devices: (Pick<DeviceFields, IdentityField> & { uuid: string })[]): LiveIdentities {
     const identities = new LiveIdentities();
-    const macs = [...new Set(changes.flatMap((c) => (c.fields.mac ? [normalizeMac(c.fields.mac) ?? c.fields.mac] : [])))];
-    const tags = [...new Set(changes.flatMap((c) => (c.fields.assetTag ? [c.fields.assetTag.trim()] : [])))];
-    const uuids = changes.map((c) => c.uuid.toLowerCase());
-    // Three queries, each through its own index: one query with OR'ed IN lists scans every live device of the site.
-    const holders = async (column: string, values: string[]) => {
-      if (!values.length) return [];
-      const list = values.map((_, i) => db.param(i + 2)).join(',');
-      return tx.query(
-        `SELECT uuid, mac, asset_tag FROM devices WHERE site_id = ${db.param(1)} AND deleted_at IS NULL AND ${column} IN (${list})`,
-        [siteId, ...values],
-      ) as Promise<{ uuid: string; mac: string | null; asset_tag: string | null }[]>;
-    };
-    for (const rows of [await holders('uuid', uuids), await holders('mac', macs), await holders('asset_tag', tags)]) {
-      for (const row of rows) identities.assign(row.uuid, { mac: row.mac, assetTag: row.asset_tag });
-    }
+    for (const device of devices) identities.assign(device.uuid, device);
     return identities;
   }
 

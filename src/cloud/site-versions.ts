@@ -18,9 +18,15 @@ export async function lockSite(db: CloudDatabase, tx: EntityManager, siteId: str
  * before N (DESIGN §3). On SQLite the single writer gives the same order.
  */
 export async function allocateVersions(db: CloudDatabase, tx: EntityManager, siteId: string, count: number): Promise<number> {
-  // No RETURNING: TypeORM's sqlite driver drops the rows of an UPDATE. The lock taken by the UPDATE covers the read.
-  await tx.query(`UPDATE sites SET last_version = last_version + ${db.param(1)} WHERE site_id = ${db.param(2)}`, [count, siteId]);
-  const rows: { last_version: string | number }[] = await tx.query(`SELECT last_version FROM sites WHERE site_id = ${db.param(1)}`, [siteId]);
+  let rows: { last_version: string | number }[];
+  if (db.dialect === 'postgres') {
+    // One round trip; TypeORM answers an UPDATE on PostgreSQL with [rows, rowCount].
+    [rows] = await tx.query('UPDATE sites SET last_version = last_version + $1 WHERE site_id = $2 RETURNING last_version', [count, siteId]);
+  } else {
+    // No RETURNING: TypeORM's sqlite driver drops the rows of an UPDATE. The write lock taken by the UPDATE covers the read.
+    await tx.query('UPDATE sites SET last_version = last_version + ? WHERE site_id = ?', [count, siteId]);
+    rows = await tx.query('SELECT last_version FROM sites WHERE site_id = ?', [siteId]);
+  }
   if (!rows.length) throw new Error(`site ${siteId} does not exist`);
   return Number(rows[0].last_version) - count + 1;
 }
