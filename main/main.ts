@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, safeStorage } from 'electron';
 import { DesktopSession } from '../src/app/desktop-session';
 import { APP_NAME, defaultDataDir } from '../src/app/paths';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -39,7 +39,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     const root = app.getAppPath();
     serveRenderer(join(root, 'renderer', 'dist'));
-    tokens = await SafeStorageTokenStore.open(dataDir, log);
+    tokens = await SafeStorageTokenStore.open(dataDir, safeStorage, log);
     if (!tokens) log('no OS key store available: the token is kept in a file only this user can read');
     session = await DesktopSession.open({ dataDir, tokenStore: tokens ?? undefined, log });
     bindContract(session, log);

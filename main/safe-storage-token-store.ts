@@ -1,34 +1,64 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { safeStorage } from 'electron';
+import type { SafeStorage } from 'electron';
 import { FileTokenStore, type TokenStore } from '../src/app/token-store';
+
+/** The part of Electron's safeStorage this store uses (a test passes its own). */
+export type KeyStore = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'>;
 
 /**
  * The instance token encrypted with the OS key store (Keychain, DPAPI,
  * libsecret/kwallet) through Electron's safeStorage. The token lives in memory
  * for the synchronous TokenStore interface and is written encrypted in the
- * background. A plain token file left by `sitesync init` in the same data
- * dir is still read (the CLI cannot use safeStorage), but this app only ever
- * writes the encrypted one.
+ * background. A plain token file left by `sitesync init` in the same data dir
+ * (the CLI cannot use safeStorage) is the newer enrolment: it is adopted,
+ * written encrypted, and removed, so no plain copy outlives the encrypted one.
  */
 export class SafeStorageTokenStore implements TokenStore {
   private writes: Promise<void> = Promise.resolve();
 
   private constructor(
+    private readonly keyStore: KeyStore,
     private readonly file: string,
     private readonly cliFile: FileTokenStore,
     private token: string | null,
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Null when the OS offers no key store (e.g. Linux without a keyring): the caller falls back to the file. */
-  static async open(dataDir: string, log: (message: string) => void): Promise<SafeStorageTokenStore | null> {
-    if (!(await safeStorage.isAsyncEncryptionAvailable())) return null;
-    const file = join(dataDir, 'token.safe');
-    const cliFile = new FileTokenStore(dataDir);
-    const token = existsSync(file) ? (await safeStorage.decryptStringAsync(await readFile(file))).result : cliFile.read();
-    return new SafeStorageTokenStore(file, cliFile, token, log);
+  /**
+   * Null when the OS offers no real key store: none at all, or Linux without
+   * a keyring, where safeStorage falls back to a key built into Chromium
+   * (`basic_text`) and encrypting would only pretend. The caller then keeps
+   * the token in the owner-only file.
+   */
+  static async open(dataDir: string, keyStore: KeyStore, log: (message: string) => void): Promise<SafeStorageTokenStore | null> {
+    if (!(await keyStore.isAsyncEncryptionAvailable())) return null;
+    if (process.platform === 'linux' && keyStore.getSelectedStorageBackend() === 'basic_text') return null;
+    const store = new SafeStorageTokenStore(keyStore, join(dataDir, 'token.safe'), new FileTokenStore(dataDir), null, log);
+    const fromCli = store.cliFile.read();
+    if (fromCli) {
+      store.token = fromCli;
+      // The plain file goes only once the encrypted one is written.
+      store.persist(async () => {
+        await store.writeEncrypted(fromCli);
+        store.cliFile.clear();
+      });
+    } else {
+      store.token = await store.decrypted();
+    }
+    return store;
+  }
+
+  /** The stored token; a file the key store cannot open (another user's keyring, a reset one) means enrolling again. */
+  private async decrypted(): Promise<string | null> {
+    if (!existsSync(this.file)) return null;
+    try {
+      return (await this.keyStore.decryptStringAsync(await readFile(this.file))).result;
+    } catch (error) {
+      this.log(`the stored token cannot be decrypted (${error instanceof Error ? error.message : String(error)}): enrol this instance again`);
+      return null;
+    }
   }
 
   read(): string | null {
@@ -37,7 +67,11 @@ export class SafeStorageTokenStore implements TokenStore {
 
   write(token: string): void {
     this.token = token;
-    this.persist(async () => writeFile(this.file, await safeStorage.encryptStringAsync(token), { mode: 0o600 }));
+    this.persist(() => this.writeEncrypted(token));
+  }
+
+  private async writeEncrypted(token: string): Promise<void> {
+    await writeFile(this.file, await this.keyStore.encryptStringAsync(token), { mode: 0o600 });
   }
 
   clear(): void {
