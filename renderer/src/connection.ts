@@ -15,6 +15,12 @@ export function connectionOf(status: Status | null, worker: WorkerStateView): Co
   if (worker.phase === 'backoff' || status?.connection === 'offline') {
     return { label: 'Offline', tone: 'warn', detail: 'The cloud cannot be reached; changes wait on this PC.' };
   }
-  if (status?.connection === 'online') return { label: 'Online', tone: 'ok', detail: 'The cloud answers; changes travel both ways.' };
+  if (status?.connection === 'online') {
+    if (worker.live === 'open') return { label: 'Live', tone: 'ok', detail: 'The cloud answers and tells this PC of each change at once.' };
+    if (worker.live === 'down') {
+      return { label: 'Online', tone: 'ok', detail: 'The cloud answers; its live updates are down, so changes from other PCs arrive at the next scheduled sync.' };
+    }
+    return { label: 'Online', tone: 'ok', detail: 'The cloud answers; changes travel both ways.' };
+  }
   return { label: 'Checking…', tone: 'neutral', detail: 'Asking the cloud.' };
 }

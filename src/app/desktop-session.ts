@@ -2,6 +2,7 @@ import type { ListedDevice, Settings, Status, WorkerStateView, IpcEvent, IpcEven
 import { NOT_STARTED } from '../contract/ipc';
 import { ValidationError } from '../domain/validation-error';
 import type { SyncWorkers } from '../sync/worker';
+import type { LiveState } from '../sync/live-events';
 import { startDemoCloud, type DemoCloud } from './demo-cloud';
 import { DesktopSettingsFile } from './desktop-settings';
 import { LocalApp, type SyncOutcome } from './local-app';
@@ -30,6 +31,7 @@ function changedData(outcome: SyncOutcome): boolean {
  */
 export class DesktopSession {
   private workers: SyncWorkers | null = null;
+  private liveState: LiveState = 'stopped';
   private demoCloud: DemoCloud | null = null;
   private readonly listeners = new Map<IpcEvent, Set<Listener<never>>>();
 
@@ -72,15 +74,20 @@ export class DesktopSession {
       this.emit('workerState', NOT_STARTED);
       return;
     }
+    this.liveState = 'connecting';
     this.workers = this.app.startWorkers({
       intervalMs: this.settingsFile.read().syncIntervalSeconds * 1000,
       log: this.log,
       onOutcome: (outcome) => {
         if (changedData(outcome)) this.emit('dataChanged', { reason: 'sync' });
       },
+      onLiveState: (state) => {
+        this.liveState = state;
+        this.emit('workerState', this.workerState());
+      },
     });
-    this.workers.subscribe((state) => this.emit('workerState', state));
-    this.emit('workerState', this.workers.state());
+    this.workers.subscribe(() => this.emit('workerState', this.workerState()));
+    this.emit('workerState', this.workerState());
   }
 
   on<E extends IpcEvent>(event: E, listener: Listener<E>): () => void {
@@ -95,14 +102,14 @@ export class DesktopSession {
   }
 
   workerState(): WorkerStateView {
-    return this.workers?.state() ?? NOT_STARTED;
+    return this.workers ? { ...this.workers.state(), live: this.liveState } : NOT_STARTED;
   }
 
   /** Sync now: joins the workers' single flight, so a click during a run queues one more, never a second at once. */
   async syncNow(): Promise<WorkerStateView> {
     if (!this.workers) throw new ValidationError([{ field: 'enrolment', message: 'expected an enrolled PC: enrol with a cloud URL and token first' }]);
     await this.workers.trigger('manual');
-    return this.workers.state();
+    return this.workerState();
   }
 
   async listDevices(all: boolean): Promise<ListedDevice[]> {

@@ -16,7 +16,7 @@ import { pushOnce } from '../sync/push';
 import { replacementPull } from '../sync/replacement-pull';
 import { listSyncLog } from '../sync/sync-log';
 import { SyncFailure } from '../sync/sync-failure';
-import { subscribeLiveEvents, type LiveState } from '../sync/live-events';
+import { subscribeLiveEvents, type LiveEvents, type LiveState } from '../sync/live-events';
 import { startSyncWorkers, type SyncWorkers, type SyncWorkersConfig } from '../sync/worker';
 import type { AttemptSummary, SyncProgress } from '../sync/sync-context';
 import { addDevice, deleteDevice, editDevice } from './device-edits';
@@ -243,28 +243,32 @@ export class LocalApp {
    */
   startWorkers(options: Omit<SyncWorkersConfig, 'role' | 'run'> & LiveOptions & { onOutcome?: (outcome: SyncOutcome) => void } = {}): SyncWorkers {
     const { onOutcome, live = true, onLiveState, ...config } = options;
+    let events: LiveEvents | null = null;
     const workers = startSyncWorkers({
       ...config,
       role: 'local',
       run: async (trigger, onProgress, signal) => {
         const outcome = await this.sync({ trigger, onProgress, signal });
+        // The cloud is back: its stream need not wait out the rest of its back-off.
+        if (!outcome.failure) events?.reconnectNow();
         onOutcome?.(outcome);
         return outcome;
       },
     })!;
     if (!live) return workers;
     // Live sync: a change elsewhere is pulled at once (the cloud's events), a change here is pushed at once.
-    const events = subscribeLiveEvents({
+    const stream = subscribeLiveEvents({
       open: async (signal) => (await this.enrolledClient()).events(signal),
       onChange: () => void workers.trigger('live'),
       onState: onLiveState,
       log: config.log,
     });
+    events = stream;
     const handle: SyncWorkers = {
       ...workers,
       stop: async () => {
         if (this.liveWorkers === handle) this.liveWorkers = null;
-        await events.stop();
+        await stream.stop();
         await workers.stop();
       },
     };

@@ -55,11 +55,13 @@ export const workerStateSchema = z.object({
   consecutiveFailures: z.number().int(),
   lastFailure: z.enum(['offline', 'server', 'unauthorized', 'upgrade', 'gone', 'refused']).nullable(),
   progress: syncProgressSchema.nullable(),
+  /** The cloud's live stream: `open` means changes made elsewhere arrive within a second, otherwise at the next scheduled run. */
+  live: z.enum(['connecting', 'open', 'down', 'stopped']),
 });
 export type WorkerStateView = z.infer<typeof workerStateSchema>;
 
 /** What the desktop app shows before any worker ran: no enrolment yet. */
-export const NOT_STARTED: WorkerStateView = { phase: 'stopped', nextRunAt: null, consecutiveFailures: 0, lastFailure: null, progress: null };
+export const NOT_STARTED: WorkerStateView = { phase: 'stopped', nextRunAt: null, consecutiveFailures: 0, lastFailure: null, progress: null, live: 'stopped' };
 
 const conflictSideSchema = syncedFields.extend({ deletedAt: isoTime.nullable() });
 const fieldSchema = z.enum(SYNC_FIELDS);

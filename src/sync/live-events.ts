@@ -18,6 +18,8 @@ export interface LiveEventsConfig {
 
 export interface LiveEvents {
   state(): LiveState;
+  /** The cloud answered a sync: if the stream is waiting out its back-off, try again now. */
+  reconnectNow(): void;
   /** Closes the stream and waits until the subscriber has let go of it. */
   stop(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export function subscribeLiveEvents(config: LiveEventsConfig): LiveEvents {
   const backoffBaseMs = config.backoffBaseMs ?? 1_000;
   const backoffMaxMs = config.backoffMaxMs ?? 60_000;
   const abort = new AbortController();
+  let wake = new AbortController();
   let state: LiveState = 'connecting';
   const setState = (next: LiveState) => {
     if (next === state) return;
@@ -71,7 +74,8 @@ export function subscribeLiveEvents(config: LiveEventsConfig): LiveEvents {
       setState('down');
       failures++;
       const ceiling = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (failures - 1));
-      await delay(ceiling * (0.5 + 0.5 * random()), undefined, { signal: abort.signal }).catch(() => {});
+      wake = new AbortController();
+      await delay(ceiling * (0.5 + 0.5 * random()), undefined, { signal: AbortSignal.any([abort.signal, wake.signal]) }).catch(() => {});
     }
     setState('stopped');
   };
@@ -79,6 +83,7 @@ export function subscribeLiveEvents(config: LiveEventsConfig): LiveEvents {
 
   return {
     state: () => state,
+    reconnectNow: () => wake.abort(),
     async stop() {
       abort.abort();
       await running;

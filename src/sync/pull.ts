@@ -17,13 +17,18 @@ export async function pullOnce(context: SyncContext, pageSize = PULL_PAGE_SIZE):
   const { db, client, clock } = context;
   return recordAttempt(context, 'pull', async (summary) => {
     const startCursor = (await db.read(readMeta)).pullCursor;
-    let next = client.pull(startCursor, pageSize);
+    // Awaited (and reported) on the next turn; unobserved when a stop or a failed write ends the loop first.
+    const fetchPage = (cursor: number) => {
+      const page = client.pull(cursor, pageSize);
+      page.catch(() => {});
+      return page;
+    };
+    let next = fetchPage(startCursor);
     while (!context.signal?.aborted) {
       const page = await next;
       // Fetch the next page while this one is written: the cloud and the local disk work at once.
       if (page.hasMore) {
-        next = client.pull(page.cursor, pageSize);
-        next.catch(() => {}); // awaited (and reported) on the next turn; unobserved if this page fails
+        next = fetchPage(page.cursor);
       }
       await db.write(async (tx) => {
         const decisions = await applyUpdate(tx, page.changes, isoNow(clock));

@@ -24,7 +24,7 @@ test('start a demo cloud on this PC, add a device, sync it, and find it again af
   await page.goto(ui.url);
   await page.getByRole('button', { name: 'Start a demo cloud on this PC' }).click();
   await expect(page.getByText('A demo cloud is running on this PC')).toBeVisible();
-  await expect(page.getByTestId('connection-pill')).toHaveText('Online');
+  await expect(page.getByTestId('connection-pill')).toHaveText('Live');
 
   await page.getByRole('button', { name: 'Add device' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Add device' });
@@ -37,7 +37,7 @@ test('start a demo cloud on this PC, add a device, sync it, and find it again af
   await ui.stop();
   ui = await startUi(join(dir.path, 'pc'));
   await page.goto(ui.url);
-  await expect(page.getByTestId('connection-pill')).toHaveText('Online');
+  await expect(page.getByTestId('connection-pill')).toHaveText('Live');
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByText('This PC runs its own demo cloud.')).toBeVisible();
   await expectAccessible(page, 'the settings page with a demo cloud');

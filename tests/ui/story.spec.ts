@@ -95,7 +95,7 @@ test('first run: enrol this PC with the cloud URL and token', async () => {
   await page.getByLabel('Enrolment token').fill(await enrollToken('pc1'));
   await page.getByRole('button', { name: 'Enrol this PC' }).click();
   await expect(page.getByRole('heading', { name: 'Devices', exact: true })).toBeVisible();
-  await expect(page.getByTestId('connection-pill')).toHaveText('Online');
+  await expect(page.getByTestId('connection-pill')).toHaveText('Live');
 });
 
 test('add a device: a bad MAC is refused next to the field and nothing is saved', async () => {
@@ -217,7 +217,7 @@ test('diagnostics show every attempt, including a failed one while the cloud is 
 
   cloud = await startCloud(cloudDb, port);
   await syncNow();
-  await expect(page.getByTestId('connection-pill')).toHaveText('Online');
+  await expect(page.getByTestId('connection-pill')).toHaveText('Live');
   await expect(page.getByTestId('diag-last-sync')).not.toContainText('unreachable');
   await expect(page.getByTestId('diag-pending')).toContainText('Changes to send0');
   await shot('diagnostics');

@@ -77,3 +77,26 @@ describe('subscribeLiveEvents', () => {
     await live.stop();
   });
 });
+
+describe('subscribeLiveEvents, told the cloud is back', () => {
+  it('cuts its back-off short and reconnects at once', { timeout: 10_000 }, async () => {
+    let opened = 0;
+    const events = new EventEmitter();
+    const live = subscribeLiveEvents({
+      open: async (signal) => {
+        if (++opened === 1) throw new SyncFailure('offline', 'cloud unreachable');
+        return opened === 2 ? chunks('event: ready\ndata: {}\n\n') : hang(signal);
+      },
+      // A back-off far longer than the test may take: only reconnectNow can end it.
+      backoffBaseMs: 3_600_000,
+      random: () => 1,
+      onChange: () => {},
+      onState: (state) => events.emit(state),
+    });
+    await once(events, 'down');
+    live.reconnectNow();
+    await once(events, 'open');
+    assert.equal(opened, 2);
+    await live.stop();
+  });
+});

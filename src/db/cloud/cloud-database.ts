@@ -69,7 +69,9 @@ export class CloudDatabase {
     return this.dialect === 'postgres' ? `$${n}` : '?';
   }
 
-  close(): Promise<void> {
-    return this.serial ? this.serial.close() : this.dataSource.destroy();
+  /** Closing twice is a no-op, on both backends. */
+  async close(): Promise<void> {
+    if (this.serial) await this.serial.close();
+    else if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { connectionOf } from '../../renderer/src/connection';
+import { NOT_STARTED, type Status, type WorkerStateView } from '../../src/contract/ipc';
+
+const online = { connection: 'online' } as Status;
+const running = (live: WorkerStateView['live']): WorkerStateView => ({ ...NOT_STARTED, phase: 'idle', live });
+
+describe('the header pill says whether changes from elsewhere arrive at once', () => {
+  it('online with the live stream open: Live', () => {
+    assert.equal(connectionOf(online, running('open')).label, 'Live');
+  });
+
+  it('online with the live stream down: Online, and the detail says changes wait for the schedule', () => {
+    const view = connectionOf(online, running('down'));
+    assert.equal(view.label, 'Online');
+    assert.match(view.detail, /live updates are down.*next scheduled sync/);
+  });
+
+  it('offline wins over a stream state', () => {
+    assert.equal(connectionOf({ connection: 'offline' } as Status, running('open')).label, 'Offline');
+  });
+});
