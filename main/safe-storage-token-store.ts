@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
 import { FileTokenStore, type TokenStore } from '../src/app/token-store';
+
+const mtimeOf = (file: string) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 
 /** The part of Electron's safeStorage this store uses (a test passes its own). */
 export type KeyStore = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'>;
@@ -12,8 +14,9 @@ export type KeyStore = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'encrypt
  * libsecret/kwallet) through Electron's safeStorage. The token lives in memory
  * for the synchronous TokenStore interface and is written encrypted in the
  * background. A plain token file left by `sitesync init` in the same data dir
- * (the CLI cannot use safeStorage) is the newer enrolment: it is adopted,
- * written encrypted, and removed, so no plain copy outlives the encrypted one.
+ * (the CLI cannot use safeStorage), when it is the newer enrolment, is
+ * adopted: written encrypted, then removed, so no plain copy outlives the
+ * encrypted one.
  */
 export class SafeStorageTokenStore implements TokenStore {
   private writes: Promise<void> = Promise.resolve();
@@ -30,24 +33,32 @@ export class SafeStorageTokenStore implements TokenStore {
    * Null when the OS offers no real key store: none at all, or Linux without
    * a keyring, where safeStorage falls back to a key built into Chromium
    * (`basic_text`) and encrypting would only pretend. The caller then keeps
-   * the token in the owner-only file.
+   * the token in the owner-only file (where a token an earlier version
+   * encrypted that way is moved, so the upgrade keeps the enrolment).
    */
   static async open(dataDir: string, keyStore: KeyStore, log: (message: string) => void): Promise<SafeStorageTokenStore | null> {
     if (!(await keyStore.isAsyncEncryptionAvailable())) return null;
-    if (process.platform === 'linux' && keyStore.getSelectedStorageBackend() === 'basic_text') return null;
     const store = new SafeStorageTokenStore(keyStore, join(dataDir, 'token.safe'), new FileTokenStore(dataDir), null, log);
+    if (process.platform === 'linux' && keyStore.getSelectedStorageBackend() === 'basic_text') {
+      await store.moveToOwnerOnlyFile();
+      return null;
+    }
+    const encrypted = await store.decrypted();
     const fromCli = store.cliFile.read();
-    if (fromCli) {
-      store.token = fromCli;
-      // The plain file goes only once the encrypted one is written.
-      store.persist(async () => {
-        await store.writeEncrypted(fromCli);
-        store.cliFile.clear();
-      });
+    // Both kept (an earlier version never removed the plain file): the newer enrolment wins.
+    if (fromCli && (encrypted === null || mtimeOf(store.cliFile.file) > mtimeOf(store.file))) {
+      store.write(fromCli);
     } else {
-      store.token = await store.decrypted();
+      store.token = encrypted;
+      if (fromCli) store.persist(async () => store.cliFile.clear());
     }
     return store;
+  }
+
+  private async moveToOwnerOnlyFile(): Promise<void> {
+    const token = this.cliFile.read() ?? (await this.decrypted());
+    if (token) this.cliFile.write(token);
+    await rm(this.file, { force: true });
   }
 
   /** The stored token; a file the key store cannot open (another user's keyring, a reset one) means enrolling again. */
@@ -67,7 +78,11 @@ export class SafeStorageTokenStore implements TokenStore {
 
   write(token: string): void {
     this.token = token;
-    this.persist(() => this.writeEncrypted(token));
+    // The plain file goes only once the encrypted one is written.
+    this.persist(async () => {
+      await this.writeEncrypted(token);
+      this.cliFile.clear();
+    });
   }
 
   private async writeEncrypted(token: string): Promise<void> {

@@ -167,6 +167,10 @@ export class DesktopSession {
       if (hostOf(changes.cloudUrl) !== hostOf(current.cloudUrl)) {
         throw new ValidationError([{ field: 'cloudUrl', message: `expected an address on ${hostOf(current.cloudUrl)}; for another server, use Enrol again with a token from it` }]);
       }
+      // Nor in clear text once it has travelled encrypted.
+      if (protocolOf(current.cloudUrl) === 'https:' && protocolOf(changes.cloudUrl) !== 'https:') {
+        throw new ValidationError([{ field: 'cloudUrl', message: 'expected an https:// address: the token does not leave https for plain http' }]);
+      }
       await this.enrol(changes.cloudUrl, token);
     }
     if (changes.syncIntervalSeconds !== undefined && changes.syncIntervalSeconds !== current.syncIntervalSeconds) {
@@ -186,10 +190,18 @@ export class DesktopSession {
   }
 }
 
-function hostOf(url: string | null): string | null {
+function parsed(url: string | null): URL | null {
   try {
-    return url === null ? null : new URL(url).hostname.toLowerCase();
+    return url === null ? null : new URL(url);
   } catch {
     return null;
   }
+}
+
+function hostOf(url: string | null): string | null {
+  return parsed(url)?.hostname.toLowerCase() ?? null;
+}
+
+function protocolOf(url: string | null): string | null {
+  return parsed(url)?.protocol ?? null;
 }

@@ -5,7 +5,7 @@ import { ValidationError } from '../domain/validation-error';
 import { NotFoundError } from '../domain/not-found-error';
 import type { SerialAccess } from '../db/serial-access';
 import { openLocalDatabase } from '../db/local/data-source';
-import { countDirty, getRecord, holdsSyncedDevices, listDevices, rejectedRecords } from '../db/local/device-store';
+import { countDirty, getRecord, listDevices, rejectedRecords } from '../db/local/device-store';
 import { readMeta, writeMeta, type InstanceMeta } from '../db/local/meta-store';
 import type { ConflictRow } from '../db/local/entities/conflict.entity';
 import type { SyncLogRow, SyncTrigger } from '../db/local/entities/sync-log.entity';
@@ -172,11 +172,7 @@ export class LocalApp {
     // A push the cloud refused as sent does not stop the pull; an unreachable or refusing cloud does.
     const cloudUnusable = outcome.push?.failureKind !== undefined && outcome.push.failureKind !== 'refused';
     if (direction !== 'push' && !cloudUnusable) {
-      // A cursor back at 0 on a data dir that holds synced devices (enrolled again at a new address of the
-      // cloud) reads the whole site anyway, and a pull from 0 is never told 410: replace, so a device
-      // deleted there meanwhile, its tombstone since purged, goes here too.
-      const startingOver = (await this.meta()).pullCursor === 0 && (await this.db.read(holdsSyncedDevices));
-      outcome.pull = startingOver ? await replacementPull(context, this.options.pullPageSize) : await pullOnce(context, this.options.pullPageSize);
+      outcome.pull = await pullOnce(context, this.options.pullPageSize);
       // Behind the cloud's tombstone horizon: read the whole site again, keeping local changes (DESIGN §4).
       if (outcome.pull.failureKind === 'gone') outcome.pull = await replacementPull(context, this.options.pullPageSize);
     }

@@ -10,7 +10,7 @@ export interface TokenStore {
 
 /** The token in a file only its owner can read, beside the database. */
 export class FileTokenStore implements TokenStore {
-  private readonly file: string;
+  readonly file: string;
 
   constructor(dataDir: string) {
     this.file = join(dataDir, 'token');

@@ -19,18 +19,32 @@ export const DEFAULT_EVENT_STREAM_LIMITS: EventStreamLimits = { perInstance: 2, 
 export class EventStreams {
   private readonly byInstance = new Map<string, ServerResponse[]>();
   private size = 0;
+  /** Streams being set up (subscribing, reading the site): they count against the total too. */
+  private pending = 0;
 
   constructor(private readonly limits: EventStreamLimits = DEFAULT_EVENT_STREAM_LIMITS) {}
 
+  /** Streams open or being set up. */
   get count(): number {
-    return this.size;
+    return this.size + this.pending;
   }
 
-  /** Throws 503 when this process holds all the streams it may; call before subscribing anything. */
-  checkRoom(): void {
-    if (this.size >= this.limits.total) {
+  /**
+   * Takes a place for a stream about to be set up, or throws 503 when this
+   * process holds all it may. Taken at once, before any await, so a storm of
+   * reconnects after a restart cannot all pass the check at zero. Returns
+   * what gives the place back: call it once the stream is added or failed.
+   */
+  reserve(): () => void {
+    if (this.size + this.pending >= this.limits.total) {
       throw new HttpError(503, 'unavailable', 'this cloud holds as many live event streams as it may; the scheduled sync still works');
     }
+    this.pending++;
+    let reserved = true;
+    return () => {
+      if (reserved) this.pending--;
+      reserved = false;
+    };
   }
 
   add(instanceId: string, response: ServerResponse): void {

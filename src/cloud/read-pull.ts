@@ -31,12 +31,21 @@ async function readOnPostgres(db: CloudDatabase, siteId: string, since: number, 
   return { rows: devices, lastVersion: Number(rows[0]?.siteLastVersion ?? 0), purgedVersion: Number(rows[0]?.sitePurgedVersion ?? 0) };
 }
 
-/** In a transaction, so a `cloud` command writing the file from another process cannot come between the two reads. */
+/**
+ * In a deferred read transaction: one snapshot for both reads, so a `cloud`
+ * command writing the file from another process cannot come between them,
+ * and no write lock (BEGIN IMMEDIATE) that such a command would wait on.
+ */
 async function readOnSqlite(db: CloudDatabase, siteId: string, since: number, fetch: number): Promise<SiteRead> {
-  return db.transaction(async (tx) => {
-    const rows = await selectCloudDevices(tx, 'site_id = ? AND version > ? ORDER BY version LIMIT ?', [siteId, since, fetch]);
-    const [site] = (await tx.query('SELECT last_version, purged_version FROM sites WHERE site_id = ?', [siteId])) as { last_version: Bigint; purged_version: Bigint }[];
-    return { rows, lastVersion: Number(site?.last_version ?? 0), purgedVersion: Number(site?.purged_version ?? 0) };
+  return db.read(async (r) => {
+    await r.query('BEGIN');
+    try {
+      const rows = await selectCloudDevices(r, 'site_id = ? AND version > ? ORDER BY version LIMIT ?', [siteId, since, fetch]);
+      const [site] = (await r.query('SELECT last_version, purged_version FROM sites WHERE site_id = ?', [siteId])) as { last_version: Bigint; purged_version: Bigint }[];
+      return { rows, lastVersion: Number(site?.last_version ?? 0), purgedVersion: Number(site?.purged_version ?? 0) };
+    } finally {
+      await r.query('COMMIT');
+    }
   });
 }
 

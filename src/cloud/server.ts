@@ -78,7 +78,8 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    trustProxy: options.trustProxy ?? false,
+    // One hop: the address the proxy appended to X-Forwarded-For. Entries before it are the client's word.
+    trustProxy: options.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     genReqId: requestIdOf,
   });
   app.addHook('onRequest', async (request, reply) => {

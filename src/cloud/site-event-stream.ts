@@ -22,58 +22,73 @@ export async function streamSiteEvents(
 ): Promise<void> {
   const { siteId, instanceId } = request.instance;
   const response = reply.raw;
-  const send = (event: string, data: object) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  streams.checkRoom();
-  // Watched from the start: the caller may hang up while the subscription is being made, or may already have
-  // (its close event then came before this handler and will not come again).
-  let closed = response.destroyed;
-  let release = () => {};
-  response.on('close', () => {
-    closed = true;
-    release();
-  });
-
-  // Announcements that arrive before the headers are written wait here: writing them first would send
-  // default headers, break the stream and leave the subscription behind.
-  let early: object[] | null = [];
-  let unsubscribe: () => void;
-  try {
-    unsubscribe = await versionFeedOf(db).subscribe(siteId, (announcement) => {
-      if (announcement.by === instanceId) return;
-      const data = { siteId, version: announcement.version };
-      if (early) early.push(data);
-      else send('version', data);
-    });
-  } catch {
-    throw new HttpError(503, 'unavailable', 'live events are unavailable right now; the scheduled sync still works');
-  }
-  // Read after subscribing: a version committed in between is announced, never missed.
-  const site = await db.read((r) => r.getRepository(SiteEntity).findOneBy({ siteId })).catch((error: unknown) => {
-    unsubscribe();
-    throw error;
-  });
-  if (closed) return unsubscribe();
-
-  reply.hijack();
-  response.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-request-id': String(request.id),
-    // nginx buffers responses unless told not to; a buffered event arrives late.
-    'x-accel-buffering': 'no',
-  });
-  const keepAlive = setInterval(async () => {
-    // A database hiccup is not a revocation: the stream goes on.
-    if ((await isEnrolled(db, instanceId).catch(() => true)) || closed) response.write(': keep-alive\n\n');
-    else response.end();
-  }, keepAliveMs);
-  release = () => {
-    clearInterval(keepAlive);
-    unsubscribe();
-    streams.remove(instanceId, response);
+  // An announcement or keep-alive may come after the stream was ended (evicted, revoked, shut down) but before it closed.
+  const send = (event: string, data: object) => {
+    if (!response.writableEnded) response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  streams.add(instanceId, response);
-  send('ready', { siteId, latestVersion: site?.lastVersion ?? 0 });
-  for (const data of early) send('version', data);
-  early = null;
+  const unreserve = streams.reserve();
+  try {
+    await open();
+  } finally {
+    unreserve();
+  }
+
+  async function open(): Promise<void> {
+    // Watched from the start: the caller may hang up while the subscription is being made, or may already have
+    // (its close event then came before this handler and will not come again).
+    let closed = response.destroyed;
+    let release = () => {};
+    response.on('close', () => {
+      closed = true;
+      release();
+    });
+    // A write to a connection that broke is reported here, then by 'close'; unheard, it would end the process.
+    response.on('error', () => response.destroy());
+
+    // Announcements that arrive before the headers are written wait here: writing them first would send
+    // default headers, break the stream and leave the subscription behind.
+    let early: object[] | null = [];
+    let unsubscribe: () => void;
+    try {
+      unsubscribe = await versionFeedOf(db).subscribe(siteId, (announcement) => {
+        if (announcement.by === instanceId) return;
+        const data = { siteId, version: announcement.version };
+        if (early) early.push(data);
+        else send('version', data);
+      });
+    } catch {
+      throw new HttpError(503, 'unavailable', 'live events are unavailable right now; the scheduled sync still works');
+    }
+    // Read after subscribing: a version committed in between is announced, never missed.
+    const site = await db.read((r) => r.getRepository(SiteEntity).findOneBy({ siteId })).catch((error: unknown) => {
+      unsubscribe();
+      throw error;
+    });
+    if (closed) return unsubscribe();
+
+    reply.hijack();
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-request-id': String(request.id),
+      // nginx buffers responses unless told not to; a buffered event arrives late.
+      'x-accel-buffering': 'no',
+    });
+    const keepAlive = setInterval(async () => {
+      // A database hiccup is not a revocation: the stream goes on.
+      const enrolled = await isEnrolled(db, instanceId).catch(() => true);
+      if (closed || response.writableEnded) return;
+      if (enrolled) response.write(': keep-alive\n\n');
+      else response.end();
+    }, keepAliveMs);
+    release = () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      streams.remove(instanceId, response);
+    };
+    streams.add(instanceId, response);
+    send('ready', { siteId, latestVersion: site?.lastVersion ?? 0 });
+    for (const data of early) send('version', data);
+    early = null;
+  }
 }

@@ -45,9 +45,15 @@ function upsertOf(db: CloudDatabase, rows: RemoteDevice[]): { sql: string; param
   return { sql: `INSERT INTO devices (${columns}) VALUES ${tuples} ${UPSERT_TAIL}`, params: rows.flatMap(valuesOf) };
 }
 
-/** Runs a write and says how many rows it changed. SQLite's driver has one shared runner and no transaction-bound one. */
-function queryCounted(tx: EntityManager, sql: string, parameters: unknown[]): Promise<QueryResult> {
-  return (tx.queryRunner ?? tx.connection.createQueryRunner()).query(sql, parameters, true);
+/**
+ * Runs a write and says how many rows it changed. SQLite's driver has one
+ * shared runner and no transaction-bound one; on PostgreSQL a manager without
+ * its runner is not in a transaction, and a write there would escape it.
+ */
+function queryCounted(db: CloudDatabase, tx: EntityManager, sql: string, parameters: unknown[]): Promise<QueryResult> {
+  if (tx.queryRunner) return tx.queryRunner.query(sql, parameters, true);
+  if (db.dialect === 'sqlite') return tx.connection.createQueryRunner().query(sql, parameters, true);
+  throw new Error('writeVersioned needs the transaction of CloudDatabase.transaction');
 }
 
 /**
@@ -69,7 +75,7 @@ export async function writeVersioned(
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
     const upsert = upsertOf(db, chunk);
-    const written = await queryCounted(tx, upsert.sql, upsert.params);
+    const written = await queryCounted(db, tx, upsert.sql, upsert.params);
     if (written.affected !== chunk.length) throw new UuidClaimedElsewhere();
   }
   for (const row of rows) versions.set(row.uuid, row.version);

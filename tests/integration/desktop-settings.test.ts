@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DesktopSession } from '../../src/app/desktop-session';
+import { LocalApp } from '../../src/app/local-app';
+import { FileTokenStore } from '../../src/app/token-store';
+import { writeMeta } from '../../src/db/local/meta-store';
 import { ValidationError } from '../../src/domain/validation-error';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
 import { tempDir } from '../support/temp-dir';
@@ -37,5 +40,23 @@ describe('desktop settings: where the stored token may go', () => {
     await assert.rejects(session.updateSettings({ cloudUrl: sameHost }), /another server/, 'localhost is another host name');
     const settings = await session.updateSettings({ cloudUrl: `${cloud.url}/` });
     assert.equal(settings.cloudUrl, cloud.url);
+  });
+  it('does not take the token from https down to plain http, even on the same host', async () => {
+    const httpsDir = join(dir.path, 'https');
+    // A PC enrolled over https (written directly: no https cloud runs here); the check comes before any request.
+    const app = await LocalApp.open({ dataDir: httpsDir });
+    await app.db.write((tx) => writeMeta(tx, { cloudUrl: 'https://127.0.0.1:9', siteId: 'hq', instanceId: 'i-1', pullCursor: 0 }));
+    await app.close();
+    new FileTokenStore(httpsDir).write('sst_token-enrolled-over-https');
+    const httpsSession = await DesktopSession.open({ dataDir: httpsDir });
+    try {
+      await assert.rejects(
+        httpsSession.updateSettings({ cloudUrl: 'http://127.0.0.1:9' }),
+        (error: unknown) => error instanceof ValidationError && error.issues[0].field === 'cloudUrl' && /https/.test(error.message),
+      );
+      assert.equal((await httpsSession.settings()).cloudUrl, 'https://127.0.0.1:9');
+    } finally {
+      await httpsSession.close();
+    }
   });
 });

@@ -54,7 +54,8 @@ describe('the cloud bounds and ends its live event streams', () => {
       socket.write(`GET /api/v1/sync/events HTTP/1.1\r\nhost: 127.0.0.1\r\nx-sitesync-protocol: 1\r\nauthorization: Bearer ${token}\r\n\r\n`);
       socket.destroy();
     }
-    // A stream opened after them is served in order behind them; once it is gone nothing may be left.
+    // Each holds a place while it is set up: once they are all gone, nothing may be left, and a stream opened then works.
+    await until(async () => (await openCount(cloud)) === 0, 'the hung-up streams are gone');
     const last = await openStream(cloud, token);
     await until(async () => last.text().includes('event: ready'), 'the last stream is ready');
     last.close();
@@ -82,6 +83,20 @@ describe('the cloud bounds and ends its live event streams', () => {
     assert.equal(refused.status, 503);
     assert.equal(((await refused.json()) as any).error.code, 'unavailable');
     for (const stream of streams) stream.close();
+    await until(async () => (await openCount(cloud)) === 0, 'no stream is open');
+  });
+
+  it('streams asked for all at once (a reconnect storm) still stop at the total', async () => {
+    const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => enroll(`storm-${i}`)));
+    const answers = await Promise.all(
+      tokens.map(async (token) => {
+        const abort = new AbortController();
+        const response = await fetch(`${cloud.url}/api/v1/sync/events`, { headers: { ...HEADERS, authorization: `Bearer ${token}` }, signal: abort.signal });
+        return { status: response.status, close: () => abort.abort() };
+      }),
+    );
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 503, 503, 503, 503]);
+    for (const answer of answers) answer.close();
     await until(async () => (await openCount(cloud)) === 0, 'no stream is open');
   });
 

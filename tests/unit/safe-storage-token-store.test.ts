@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { SafeStorageTokenStore, type KeyStore } from '../../main/safe-storage-token-store';
@@ -66,5 +66,29 @@ describe('the desktop token store (OS key store through safeStorage)', () => {
     assert.equal(await SafeStorageTokenStore.open(dir.path, fakeKeyStore({ available: false }), log), null);
     const builtIn = await SafeStorageTokenStore.open(dir.path, fakeKeyStore({ backend: 'basic_text' }), log);
     assert.equal(builtIn === null, process.platform === 'linux');
+  });
+  it('an upgrade finding both files keeps the newer enrolment and removes the plain copy', async () => {
+    const sealed = await fakeKeyStore().encryptStringAsync('token-enrolled-in-the-app-000000');
+    writeFileSync(join(dir.path, 'token.safe'), sealed);
+    new FileTokenStore(dir.path).write('older-token-from-the-cli-0000000');
+    utimesSync(join(dir.path, 'token'), new Date('2026-01-01'), new Date('2026-01-01'));
+    const store = (await SafeStorageTokenStore.open(dir.path, fakeKeyStore(), log))!;
+    await store.flush();
+    assert.equal(store.read(), 'token-enrolled-in-the-app-000000');
+    assert.equal(existsSync(join(dir.path, 'token')), false);
+
+    new FileTokenStore(dir.path).write('newer-token-from-the-cli-0000000');
+    utimesSync(join(dir.path, 'token.safe'), new Date('2026-01-01'), new Date('2026-01-01'));
+    const adopted = (await SafeStorageTokenStore.open(dir.path, fakeKeyStore(), log))!;
+    await adopted.flush();
+    assert.equal(adopted.read(), 'newer-token-from-the-cli-0000000');
+    assert.equal(existsSync(join(dir.path, 'token')), false);
+  });
+
+  it('a token an earlier version sealed with the built-in key moves to the owner-only file, so the PC stays enrolled', { skip: process.platform !== 'linux' && 'basic_text is a Linux backend' }, async () => {
+    writeFileSync(join(dir.path, 'token.safe'), await fakeKeyStore().encryptStringAsync('token-sealed-with-basic-text-000'));
+    assert.equal(await SafeStorageTokenStore.open(dir.path, fakeKeyStore({ backend: 'basic_text' }), log), null);
+    assert.equal(new FileTokenStore(dir.path).read(), 'token-sealed-with-basic-text-000');
+    assert.equal(existsSync(join(dir.path, 'token.safe')), false);
   });
 });

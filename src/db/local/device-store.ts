@@ -97,11 +97,6 @@ export async function findLiveDuplicate(
   return null;
 }
 
-/** Whether any device here has been synced with the cloud (holds a base version). */
-export async function holdsSyncedDevices(db: EntityManager): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM sync_state WHERE base_version IS NOT NULL LIMIT 1')).length > 0;
-}
-
 export async function nextLocalSeq(tx: EntityManager): Promise<number> {
   const [row] = await tx.query('SELECT COALESCE(MAX(local_seq), 0) + 1 AS seq FROM devices');
   return row.seq;
