@@ -1,9 +1,29 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
+import { applyPushBatch } from '../../src/cloud/apply-push';
+import { enrollInstance } from '../../src/cloud/enrolment';
 import { UuidClaimedElsewhere, writeVersioned } from '../../src/cloud/write-versioned';
+import type { CloudDatabase } from '../../src/db/cloud/cloud-database';
+import { emptyFields } from '../../src/domain/device';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
+import { TEST_CLOUD_BACKEND } from '../support/test-cloud-db';
+
+/** Whether some statement waits for the transaction `xid` to end. */
+async function someoneWaitsFor(db: CloudDatabase, xid: string): Promise<boolean> {
+  const rows = await db.read((r) => r.query("SELECT 1 FROM pg_locks WHERE locktype = 'transactionid' AND transactionid::text = $1 AND NOT granted", [xid]));
+  return rows.length > 0;
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await condition()) return;
+    await delay(25);
+  }
+  assert.fail(`timed out waiting until ${what}`);
+}
 
 // Each site's push holds only its own site's lock, so two sites may decide to create one uuid at once.
 describe('a uuid belongs to one site even when two sites create it at the same moment', () => {
@@ -48,5 +68,30 @@ describe('a uuid belongs to one site even when two sites create it at the same m
       UuidClaimedElsewhere,
     );
     assert.deepEqual(await holdersOf(uuid), [before]);
+  });
+  it('a push that decided "new" while another site\'s create of the uuid was uncommitted is decided again and refused', { skip: TEST_CLOUD_BACKEND === 'sqlite' && 'SQLite has one writer: two pushes never overlap' }, async () => {
+    const uuid = randomUUID();
+    const now = new Date().toISOString();
+    const { instanceId } = await enrollInstance(cloud.db, 'branch', null, now);
+    let commitHq = () => {};
+    let hqWrote = (_xid: string) => {};
+    const wrote = new Promise<string>((resolve) => (hqWrote = resolve));
+    // hq creates the uuid and holds its transaction open.
+    const hq = cloud.db.transaction(async (tx) => {
+      await writeVersioned(cloud.db, tx, 'hq', [{ ...emptyFields(), uuid, siteId: 'hq', assetTag: 'HELD-OPEN', createdAt: now, updatedAt: now, deletedAt: null }]);
+      const [{ xid }] = await tx.query('SELECT xid(pg_current_xact_id())::text AS xid');
+      hqWrote(xid);
+      await new Promise<void>((resolve) => (commitHq = resolve));
+    });
+    const hqXid = await wrote;
+    // branch decides "new" (it cannot see the uncommitted row); its insert waits on hq's.
+    const branch = applyPushBatch(cloud.db, { instanceId, siteId: 'branch' }, { batchId: randomUUID(), changes: [{ uuid, baseVersion: null, fields: { assetTag: 'BRANCH' }, deletedAt: null, updatedAt: now }] }, now);
+    await until(() => someoneWaitsFor(cloud.db, hqXid), "branch's insert waits on hq's row");
+    commitHq();
+    await hq;
+    const answer = await branch;
+    assert.equal(answer.results[0].status, 'rejected');
+    assert.match(answer.results[0].reason ?? '', /another site/);
+    assert.deepEqual((await holdersOf(uuid)).map((d) => [d.siteId, d.assetTag]), [['hq', 'HELD-OPEN']]);
   });
 });
