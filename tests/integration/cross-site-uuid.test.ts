@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
 import { applyPushBatch } from '../../src/cloud/apply-push';
 import { enrollInstance } from '../../src/cloud/enrolment';
@@ -10,19 +9,12 @@ import type { CloudDatabase } from '../../src/db/cloud/cloud-database';
 import { emptyFields } from '../../src/domain/device';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
 import { TEST_CLOUD_BACKEND } from '../support/test-cloud-db';
+import { until } from '../support/until';
 
 /** Whether some statement waits for the transaction `xid` to end. */
 async function someoneWaitsFor(db: CloudDatabase, xid: string): Promise<boolean> {
   const rows = await db.read((r) => r.query("SELECT 1 FROM pg_locks WHERE locktype = 'transactionid' AND transactionid::text = $1 AND NOT granted", [xid]));
   return rows.length > 0;
-}
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await condition()) return;
-    await delay(25);
-  }
-  assert.fail(`timed out waiting until ${what}`);
 }
 
 // Each site's push holds only its own site's lock, so two sites may decide to create one uuid at once.
@@ -86,7 +78,7 @@ describe('a uuid belongs to one site even when two sites create it at the same m
     const hqXid = await wrote;
     // branch decides "new" (it cannot see the uncommitted row); its insert waits on hq's.
     const branch = applyPushBatch(cloud.db, { instanceId, siteId: 'branch' }, { batchId: randomUUID(), changes: [{ uuid, baseVersion: null, fields: { assetTag: 'BRANCH' }, deletedAt: null, updatedAt: now }] }, now);
-    await until(() => someoneWaitsFor(cloud.db, hqXid), "branch's insert waits on hq's row");
+    await until(() => someoneWaitsFor(cloud.db, hqXid), "branch's insert waits on hq's row", 400);
     commitHq();
     await hq;
     const answer = await branch;

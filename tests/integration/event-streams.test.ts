@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { enrollInstance, revokeInstance } from '../../src/cloud/enrolment';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
+import { until } from '../support/until';
 
 const HEADERS = { 'x-sitesync-protocol': '1', accept: 'text/event-stream' };
 
@@ -26,14 +27,6 @@ async function openStream(cloud: TestCloud, token: string) {
 
 async function openCount(cloud: TestCloud): Promise<number> {
   return ((await (await fetch(`${cloud.url}/readyz`)).json()) as { eventStreams: number }).eventStreams;
-}
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await delay(25);
-  }
-  assert.fail(`timed out waiting until ${what}`);
 }
 
 describe('the cloud bounds and ends its live event streams', () => {
