@@ -1,16 +1,18 @@
-import type { RemoteDevice } from '../contract/device';
-import type { PullResponse } from '../contract/sync-http';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
-import { DEVICE_SELECT } from '../db/columns';
 import { HttpError } from './http-errors';
-import { selectCloudDevices } from './select-cloud-devices';
 
 /** PostgreSQL returns bigint as text. */
 type Bigint = string | number;
 
+/** A change as stored: its version and its device JSON (devices.device_json). */
+interface StoredChange {
+  version: Bigint;
+  device_json: string;
+}
+
 /** Up to `fetch` changes after `since`, and the site's counters, all as of one moment. */
 interface SiteRead {
-  rows: RemoteDevice[];
+  rows: StoredChange[];
   lastVersion: number;
   purgedVersion: number;
 }
@@ -19,16 +21,17 @@ interface SiteRead {
 async function readOnPostgres(db: CloudDatabase, siteId: string, since: number, fetch: number): Promise<SiteRead> {
   const rows = (await db.read((r) =>
     r.query(
-      `SELECT s.last_version AS "siteLastVersion", s.purged_version AS "sitePurgedVersion", d.*
-       FROM sites s LEFT JOIN LATERAL (SELECT ${DEVICE_SELECT}, version FROM devices WHERE site_id = s.site_id AND version > $2 ORDER BY version LIMIT $3) d ON true
+      `SELECT s.last_version AS "siteLastVersion", s.purged_version AS "sitePurgedVersion", d.version, d.device_json
+       FROM sites s LEFT JOIN LATERAL (SELECT version, device_json FROM devices WHERE site_id = s.site_id AND version > $2 ORDER BY version LIMIT $3) d ON true
        WHERE s.site_id = $1 ORDER BY d.version`,
       [siteId, since, fetch],
     ),
-  )) as (RemoteDevice & { siteLastVersion: Bigint; sitePurgedVersion: Bigint })[];
-  const devices = rows
-    .filter((row) => row.uuid !== null)
-    .map(({ siteLastVersion: _last, sitePurgedVersion: _purged, ...device }) => ({ ...device, version: Number(device.version) }));
-  return { rows: devices, lastVersion: Number(rows[0]?.siteLastVersion ?? 0), purgedVersion: Number(rows[0]?.sitePurgedVersion ?? 0) };
+  )) as (StoredChange & { siteLastVersion: Bigint; sitePurgedVersion: Bigint })[];
+  return {
+    rows: rows.filter((row) => row.version !== null),
+    lastVersion: Number(rows[0]?.siteLastVersion ?? 0),
+    purgedVersion: Number(rows[0]?.sitePurgedVersion ?? 0),
+  };
 }
 
 /**
@@ -40,7 +43,7 @@ async function readOnSqlite(db: CloudDatabase, siteId: string, since: number, fe
   return db.read(async (r) => {
     await r.query('BEGIN');
     try {
-      const rows = await selectCloudDevices(r, 'site_id = ? AND version > ? ORDER BY version LIMIT ?', [siteId, since, fetch]);
+      const rows = (await r.query('SELECT version, device_json FROM devices WHERE site_id = ? AND version > ? ORDER BY version LIMIT ?', [siteId, since, fetch])) as StoredChange[];
       const [site] = (await r.query('SELECT last_version, purged_version FROM sites WHERE site_id = ?', [siteId])) as { last_version: Bigint; purged_version: Bigint }[];
       return { rows, lastVersion: Number(site?.last_version ?? 0), purgedVersion: Number(site?.purged_version ?? 0) };
     } finally {
@@ -49,13 +52,20 @@ async function readOnSqlite(db: CloudDatabase, siteId: string, since: number, fe
   });
 }
 
+/** A pull page whose changes are device JSON texts, ready to be sent. */
+export interface PullPage {
+  changeJson: string[];
+  cursor: number;
+  hasMore: boolean;
+  latestVersion: number;
+}
+
 /**
  * One page of the site's changes after `since`, in version order, through
  * the (site, version) index; 410 when `since` is below the purge horizon.
- * Plain SQL: entity hydration and the query builder cost more than the
- * queries on every pull. The rows are turned into JSON by the server, not by
- * PostgreSQL: its JSON functions cost the shared database more CPU than the
- * parsing costs a server process, and server processes can be added.
+ * Plain SQL, and the device JSON stored with each row: a change is pulled
+ * by every instance of its site, and building its JSON from columns each
+ * time cost the database and the server more than reading stored text.
  *
  * The last page's cursor is the site's version as of the same snapshot, not
  * the version of its last change: the versions between were superseded or
@@ -63,17 +73,22 @@ async function readOnSqlite(db: CloudDatabase, siteId: string, since: number, fe
  * cursor that the cloud no longer has was deleted there, even when that
  * deletion was the site's latest change.
  */
-export async function readPullPage(db: CloudDatabase, siteId: string, since: number, limit: number): Promise<PullResponse> {
+export async function readPullPage(db: CloudDatabase, siteId: string, since: number, limit: number): Promise<PullPage> {
   const site = await (db.dialect === 'postgres' ? readOnPostgres : readOnSqlite)(db, siteId, since, limit + 1);
   if (since > 0 && since < site.purgedVersion) {
     throw new HttpError(410, 'cursor_expired', `cursor ${since} is older than the tombstone horizon ${site.purgedVersion}: deletions since were purged; do a replacement sync`);
   }
-  const changes = site.rows.slice(0, limit);
+  const rows = site.rows.slice(0, limit);
   const hasMore = site.rows.length > limit;
   return {
-    changes,
-    cursor: hasMore ? changes[changes.length - 1].version : Math.max(since, site.lastVersion),
+    changeJson: rows.map((row) => row.device_json),
+    cursor: hasMore ? Number(rows[rows.length - 1].version) : Math.max(since, site.lastVersion),
     hasMore,
     latestVersion: site.lastVersion,
   };
+}
+
+/** The pull response of CONTRACT.md as JSON text, the stored device JSON spliced in unparsed. */
+export function pullResponseJson(page: PullPage): string {
+  return `{"changes":[${page.changeJson.join(',')}],"cursor":${page.cursor},"hasMore":${page.hasMore},"latestVersion":${page.latestVersion}}`;
 }

@@ -24,7 +24,7 @@ import { closeGracefully, DEFAULT_SHUTDOWN_GRACE_MS } from './graceful-close';
 import { FailedAuthLimiter, type FailedAuthLimits } from './failed-auth-limiter';
 import { registerHealthRoutes } from './health-routes';
 import { HttpError, sendError } from './http-errors';
-import { readPullPage } from './read-pull';
+import { pullResponseJson, readPullPage } from './read-pull';
 import { siteCounts } from './site-counts';
 import { streamSiteEvents } from './site-event-stream';
 
@@ -134,16 +134,16 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
         return response;
       });
 
-      sync.get('/pull', async (request) => {
+      sync.get('/pull', async (request, reply) => {
         const query = parse(pullQuerySchema, request.query);
         const page = await readPullPage(db, request.instance.siteId, query.since, query.limit);
         await recordVisit(db, request.instance, {
           ...visit(request),
           direction: 'pull',
           error: null,
-          audit: { status: 'ok', received: 0, sent: page.changes.length, applied: 0, conflicts: 0, rejected: 0, error: null },
+          audit: { status: 'ok', received: 0, sent: page.changeJson.length, applied: 0, conflicts: 0, rejected: 0, error: null },
         });
-        return page;
+        return reply.type('application/json; charset=utf-8').send(pullResponseJson(page));
       });
 
       sync.get('/events', async (request, reply) => {

@@ -3,9 +3,10 @@ import type { RemoteDevice } from '../contract/device';
 import { DEVICE_COLUMNS } from '../db/columns';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { SYNC_FIELDS } from '../domain/device';
+import { deviceJson } from './device-json';
 import { allocateVersions } from './site-versions';
 
-const COLUMNS = [...DEVICE_COLUMNS, 'version'];
+const COLUMNS = [...DEVICE_COLUMNS, 'version', 'device_json'];
 const ROWS_PER_STATEMENT = 500;
 // The WHERE keeps a uuid on its site: two sites creating one uuid at once each decide under their own lock.
 const UPSERT_TAIL = `ON CONFLICT (uuid) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'uuid')
@@ -24,7 +25,7 @@ export class UuidClaimedElsewhere extends Error {
 }
 
 function valuesOf(row: RemoteDevice): unknown[] {
-  return [row.uuid, row.siteId, ...SYNC_FIELDS.map((f) => row[f]), row.createdAt, row.updatedAt, row.deletedAt, row.version];
+  return [row.uuid, row.siteId, ...SYNC_FIELDS.map((f) => row[f]), row.createdAt, row.updatedAt, row.deletedAt, row.version, deviceJson(row)];
 }
 
 /**

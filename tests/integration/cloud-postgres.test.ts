@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { applyPushBatch } from '../../src/cloud/apply-push';
 import { enrollInstance } from '../../src/cloud/enrolment';
-import { readPullPage } from '../../src/cloud/read-pull';
+import { pullResponseJson, readPullPage } from '../../src/cloud/read-pull';
+import { pullResponseSchema } from '../../src/contract/sync-http';
 import { CloudDatabase } from '../../src/db/cloud/cloud-database';
 import { TEST_CLOUD_BACKEND, createTestCloudDb, type TestCloudDb } from '../support/test-cloud-db';
 
@@ -37,7 +38,7 @@ describe('the cloud schema on PostgreSQL', { skip }, () => {
     db = await CloudDatabase.open(store.target);
     assert.equal(db.dialect, 'postgres');
     const migrations = await db.read((r) => r.query('SELECT name FROM migrations'));
-    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002']);
+    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003']);
     assert.equal((await db.read((r) => r.query("SELECT count(*)::int AS n FROM connected_sites WHERE name = 'kept'")))[0].n, 1);
   });
 
@@ -50,7 +51,7 @@ describe('the cloud schema on PostgreSQL', { skip }, () => {
 
     const insert = (mac: string, deletedAt: string | null, version: number) =>
       db.transaction((tx) =>
-        tx.query('INSERT INTO devices (uuid, site_id, mac, created_at, updated_at, deleted_at, version) VALUES ($1, $2, $3, $4, $4, $5, $6)', [randomUUID(), 'hq', mac, now(), deletedAt, version]),
+        tx.query("INSERT INTO devices (uuid, site_id, mac, created_at, updated_at, deleted_at, version, device_json) VALUES ($1, $2, $3, $4, $4, $5, $6, '{}')", [randomUUID(), 'hq', mac, now(), deletedAt, version]),
       );
     await insert('02:00:00:00:00:01', now(), 900_001);
     await insert('02:00:00:00:00:01', null, 900_002);
@@ -63,7 +64,7 @@ describe('the cloud schema on PostgreSQL', { skip }, () => {
     await db.transaction((tx) => tx.query('UPDATE sites SET last_version = $1 WHERE site_id = $2', [start, 'hq']));
     const answer = await push(instanceId, [{ mac: '02:00:00:00:01:01' }, { mac: '02:00:00:00:01:02' }]);
     assert.deepEqual(answer.results.map((r) => r.version), [start + 1, start + 2]);
-    const page = await readPullPage(db, 'hq', start + 1, 10);
+    const page = pullResponseSchema.parse(JSON.parse(pullResponseJson(await readPullPage(db, 'hq', start + 1, 10))));
     assert.equal(page.changes.length, 1);
     assert.equal(page.changes[0].version, start + 2);
     assert.equal(typeof page.changes[0].version, 'number');

@@ -9,8 +9,9 @@ import { PushBatchEntity } from './entities/push-batch.entity';
 import { SiteEntity } from './entities/site.entity';
 import { CloudInitialSchema0000000000001 } from './migrations/0001-initial-schema';
 import { CloudTombstoneHorizon0000000000002 } from './migrations/0002-tombstone-horizon';
+import { CloudDeviceJson0000000000003 } from './migrations/0003-device-json';
 
-export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001, CloudTombstoneHorizon0000000000002];
+export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001, CloudTombstoneHorizon0000000000002, CloudDeviceJson0000000000003];
 const ENTITIES = [CloudDeviceEntity, CloudSyncLogEntity, ConnectedSiteEntity, PushBatchEntity, SiteEntity];
 
 export type CloudDialect = 'sqlite' | 'postgres';
