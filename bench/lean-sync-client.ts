@@ -1,10 +1,11 @@
 import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse, type PushChange, type PushResponse } from '../src/contract/sync-http';
 
 /**
- * Push and pull as the load generator speaks them: one keep-alive connection
- * and JSON.parse, without the desktop client's axios and schema checks. The
+ * Push and pull as the load generator speaks them: one keep-alive connection,
+ * compressed answers as the desktop client asks for them, and JSON.parse, without the desktop client's axios and schema checks. The
  * generator shares the cloud's two cores, so what it spends on checking
  * answers is taken from the server it measures; the benchmark's final
  * comparison of every replica with the cloud checks the answers instead.
@@ -33,7 +34,7 @@ export class LeanSyncClient {
   }
 
   private send<T>(method: string, path: string, body?: string): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION), 'accept-encoding': 'br, gzip' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     return new Promise((resolve, reject) => {
       const call = request(new URL(path, this.base), { method, headers, agent: this.agent }, (response) => {
@@ -41,7 +42,9 @@ export class LeanSyncClient {
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
         response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const body = Buffer.concat(chunks);
+          const encoding = response.headers['content-encoding'];
+          const text = (encoding === 'br' ? brotliDecompressSync(body) : encoding === 'gzip' ? gunzipSync(body) : body).toString('utf8');
           if (response.statusCode === 200) resolve(JSON.parse(text) as T);
           else reject(new Error(`${method} ${path}: HTTP ${response.statusCode} ${text.slice(0, 200)}`));
         });

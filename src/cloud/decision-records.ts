@@ -24,11 +24,13 @@ export async function loadDecisionRecords(db: CloudDatabase, tx: EntityManager, 
   const macs = [...new Set(changes.flatMap((c) => (c.fields.mac ? [normalizeMac(c.fields.mac) ?? c.fields.mac] : [])))];
   const tags = [...new Set(changes.flatMap((c) => (c.fields.assetTag ? [c.fields.assetTag.trim()] : [])))];
   const params: unknown[] = [];
-  const list = (values: string[]) => values.map((value) => db.param(params.push(value))).join(',');
+  // PostgreSQL takes each list as one array parameter: planning a hundred separate ones cost it more than the lookups.
+  const oneOf = (values: string[]) =>
+    db.dialect === 'postgres' ? `= ANY(${db.param(params.push(values))}::text[])` : `IN (${values.map((value) => db.param(params.push(value))).join(',')})`;
   const arms: string[] = [];
-  if (uuids.length) arms.push(`uuid IN (${list(uuids)})`);
+  if (uuids.length) arms.push(`uuid ${oneOf(uuids)}`);
   for (const [column, values] of [['mac', macs], ['asset_tag', tags]] as const) {
-    if (values.length) arms.push(`site_id = ${db.param(params.push(siteId))} AND deleted_at IS NULL AND ${column} IN (${list(values)})`);
+    if (values.length) arms.push(`site_id = ${db.param(params.push(siteId))} AND deleted_at IS NULL AND ${column} ${oneOf(values)}`);
   }
   const rows = arms.length ? await selectCloudDevices(tx, arms, params) : [];
   const wanted = new Set(uuids);

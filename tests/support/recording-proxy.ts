@@ -2,11 +2,14 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 
 /**
  * An HTTP proxy in front of a test cloud. It records every push body exactly
- * as the client sent it, and can forward a push yet cut the connection
- * before the answer reaches the client (a lost answer).
+ * as the client sent it and the encoding of every pull answer as the cloud
+ * sent it, and can forward a push yet cut the connection before the answer
+ * reaches the client (a lost answer).
  */
 export class RecordingProxy {
   readonly pushBodies: unknown[] = [];
+  /** The Content-Encoding of each pull answer, null when it was sent plain. */
+  readonly pullEncodings: (string | null)[] = [];
   private answersToDrop = 0;
   private server: Server | null = null;
   url = '';
@@ -37,6 +40,7 @@ export class RecordingProxy {
               upstream.on('end', () => req.socket.destroy());
               return;
             }
+            if (req.url?.includes('/sync/pull')) this.pullEncodings.push(upstream.headers['content-encoding'] ?? null);
             res.writeHead(upstream.statusCode ?? 502, upstream.headers);
             upstream.pipe(res);
           },
