@@ -2,6 +2,11 @@ import { EntitySchema } from 'typeorm';
 import type { RemoteDevice } from '../../../contract/device';
 import { bigintAsNumber } from './bigint-as-number';
 
+/**
+ * A device row as the cloud's listings and edits read it. The row's stored
+ * device JSON (`device_json`, served by pulls) is not mapped: writeVersioned,
+ * the only writer of devices, writes it with the columns.
+ */
 export const CloudDeviceEntity = new EntitySchema<RemoteDevice>({
   name: 'CloudDevice',
   tableName: 'devices',

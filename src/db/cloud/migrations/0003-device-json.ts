@@ -12,7 +12,9 @@ export class CloudDeviceJson0000000000003 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     const isPostgres = q.connection.options.type === 'postgres';
+    // SQLite cannot add a NOT NULL column without a default; there it stays nullable, filled by every write.
     await q.query('ALTER TABLE devices ADD COLUMN device_json text');
+    // Frozen, like every migration: the device's keys and columns as of this schema version.
     const pairs = [
       ['uuid', 'uuid'],
       ['siteId', 'site_id'],
