@@ -92,8 +92,8 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }));
 
   // Every change is pulled by every other instance of its site, often over a site's slow link. Brotli at
-  // quality 1 makes a pull page about 11 times smaller for 0.65 ms per 340 kB, in one call: the streaming
-  // path's thread pool cost more CPU than it saved (decision 34). Push bodies stay plain: no request
+  // quality 1 makes a pull page about 11 times smaller for 0.65 ms per 340 kB, in one call: through the
+  // streaming path's thread pool it cost more CPU (decision 34). Push bodies stay plain: no request
   // decompression, so the body limit is a limit on what the server holds.
   await app.register(compress, {
     encodings: ['br', 'gzip'],
