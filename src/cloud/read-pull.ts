@@ -7,7 +7,8 @@ type Bigint = string | number;
 /** A change as stored: its version and its device JSON (devices.device_json). */
 interface StoredChange {
   version: Bigint;
-  device_json: string;
+  /** Null only in a row an older build wrote after the upgrade (SQLite cannot make the column NOT NULL). */
+  device_json: string | null;
 }
 
 /** Up to `fetch` changes after `since`, and the site's counters, all as of one moment. */
@@ -79,9 +80,13 @@ export async function readPullPage(db: CloudDatabase, siteId: string, since: num
     throw new HttpError(410, 'cursor_expired', `cursor ${since} is older than the tombstone horizon ${site.purgedVersion}: deletions since were purged; do a replacement sync`);
   }
   const rows = site.rows.slice(0, limit);
+  // A row without its JSON was written by a build older than migration 0003 (docs/operations.md, upgrading):
+  // sending the page without it would move the caller's cursor past a change it never got.
+  const unwritten = rows.find((row) => row.device_json === null);
+  if (unwritten) throw new Error(`device row at version ${unwritten.version} of site ${siteId} has no device_json: a server older than this build wrote it`);
   const hasMore = site.rows.length > limit;
   return {
-    changeJson: rows.map((row) => row.device_json),
+    changeJson: rows.map((row) => row.device_json!),
     cursor: hasMore ? Number(rows[rows.length - 1].version) : Math.max(since, site.lastVersion),
     hasMore,
     latestVersion: site.lastVersion,

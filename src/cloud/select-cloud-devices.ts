@@ -5,8 +5,8 @@ import { DEVICE_SELECT } from '../db/columns';
 const SELECT = `SELECT ${DEVICE_SELECT}, version FROM devices`;
 
 /**
- * Devices as the protocol carries them, by plain SQL: on the hot paths
- * (pull pages, push batches) TypeORM's entity hydration and parameter
+ * Devices as the protocol carries them, by plain SQL: on the hot path
+ * (the records a push batch is decided against) TypeORM's entity hydration and parameter
  * handling cost more than the query. `condition` uses the dialect's
  * placeholders (CloudDatabase.param); several conditions are a UNION ALL of
  * one SELECT each, so each can use its own index (a row matching several

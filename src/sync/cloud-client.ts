@@ -30,6 +30,7 @@ function failureOf(error: unknown): SyncFailure {
   if (error instanceof SyncFailure) return error;
   if (!axios.isAxiosError(error)) return new SyncFailure('refused', error instanceof Error ? error.message : String(error));
   const status = error.response?.status;
+  if (error.code === 'ERR_BAD_RESPONSE' && status === undefined) return new SyncFailure('server', `cloud answer refused: ${error.message}`);
   if (status === undefined) return new SyncFailure('offline', `cloud unreachable: ${error.code ?? error.message}`);
   const parsed = errorBodySchema.safeParse(error.response?.data);
   const message = parsed.success ? parsed.data.error.message : `HTTP ${status}`;
@@ -39,6 +40,14 @@ function failureOf(error: unknown): SyncFailure {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The most an answer may hold once decompressed. Answers come compressed, so
+ * a few kilobytes could otherwise inflate until the app runs out of memory.
+ * The largest page the app asks for (2,000 devices, every field at its
+ * longest and escaped) stays under half of it.
+ */
+export const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
 
 /** The HTTP side of the protocol (DESIGN §4); every answer is checked against the contract's schemas. */
 export class CloudClient {
@@ -56,6 +65,7 @@ export class CloudClient {
       },
       // Follow no redirects: a token is never replayed to another origin.
       maxRedirects: 0,
+      maxContentLength: MAX_ANSWER_BYTES,
     });
     this.retryDelaysMs = options.retryDelaysMs ?? [250, 1000];
   }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
+import { enrollInstance } from '../../src/cloud/enrolment';
 import { pullResponseJson, readPullPage } from '../../src/cloud/read-pull';
 import { pullResponseSchema } from '../../src/contract/sync-http';
 import { CloudDatabase } from '../../src/db/cloud/cloud-database';
@@ -33,7 +35,9 @@ describe('cloud migrations', () => {
       try {
         const names = (await db.read((r) => r.query('SELECT name FROM migrations ORDER BY id'))).map((m: { name: string }) => m.name);
         assert.deepEqual(names, ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003']);
-        const page = pullResponseSchema.parse(JSON.parse(pullResponseJson(await readPullPage(db, 'hq', 0, 10))));
+        const sent = JSON.parse(pullResponseJson(await readPullPage(db, 'hq', 0, 10)));
+        const page = pullResponseSchema.parse(sent);
+        assert.deepEqual(sent.changes, page.changes, 'no key beyond the contract');
         assert.deepEqual(page.changes, [
           { uuid, siteId: 'hq', ...emptyFields(), mac: '02:00:00:00:0c:01', createdAt: now, updatedAt: now, deletedAt: null, version: 7 },
         ]);
@@ -43,6 +47,21 @@ describe('cloud migrations', () => {
         await db.close();
       }
     } finally {
+      await store.drop();
+    }
+  });
+
+  it('a device row an older build wrote without its JSON fails the pull, naming it, instead of being skipped (SQLite keeps the column nullable)', async () => {
+    const store = await createTestCloudDb('sqlite');
+    const db = await CloudDatabase.open(store.target);
+    try {
+      await enrollInstance(db, 'hq', 'pc', new Date().toISOString());
+      const now = new Date().toISOString();
+      await db.execute('UPDATE sites SET last_version = 1 WHERE site_id = ?', ['hq']);
+      await db.execute('INSERT INTO devices (uuid, site_id, mac, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 1)', [randomUUID(), 'hq', '02:00:00:00:0c:02', now, now]);
+      await assert.rejects(readPullPage(db, 'hq', 0, 10), /version 1 of site hq has no device_json/);
+    } finally {
+      await db.close();
       await store.drop();
     }
   });

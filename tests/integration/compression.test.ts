@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { request, type IncomingMessage } from 'node:http';
+import { createServer, request, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zlib, gunzipSync } from 'node:zlib';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, pullResponseSchema } from '../../src/contract/sync-http';
+import { CloudClient, MAX_ANSWER_BYTES } from '../../src/sync/cloud-client';
+import { SyncFailure } from '../../src/sync/sync-failure';
 import { RecordingProxy } from '../support/recording-proxy';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
 import { startTestInstance } from '../support/test-instance';
@@ -91,6 +93,32 @@ describe('pull pages travel compressed when the caller accepts it', () => {
       assert.match(first, /^(event|data|:|retry|id)/m, 'readable text, not a compressed block');
     } finally {
       opened.destroy();
+    }
+  });
+});
+
+describe('the desktop client bounds what a compressed answer may inflate to', () => {
+  it('an answer of a few kilobytes that inflates past MAX_ANSWER_BYTES is refused, not buffered', async () => {
+    const bomb = brotliCompressSync(Buffer.alloc(MAX_ANSWER_BYTES + 1024 * 1024, 0x20), { params: { [zlib.BROTLI_PARAM_QUALITY]: 1 } });
+    assert.ok(bomb.length < 1024 * 1024, `${bomb.length} bytes on the wire`);
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' });
+      response.end(bomb);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address() as { port: number };
+      const client = new CloudClient({ baseUrl: `http://127.0.0.1:${address.port}`, token: 'sst_test', retryDelaysMs: [] });
+      const refused = await client.pull(0, 10).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      assert.ok(refused instanceof SyncFailure, String(refused));
+      assert.equal(refused.kind, 'server');
+      assert.match(refused.message, /cloud answer refused: maxContentLength size of \d+ exceeded/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
