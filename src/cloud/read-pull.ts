@@ -80,13 +80,15 @@ export async function readPullPage(db: CloudDatabase, siteId: string, since: num
     throw new HttpError(410, 'cursor_expired', `cursor ${since} is older than the tombstone horizon ${site.purgedVersion}: deletions since were purged; do a replacement sync`);
   }
   const rows = site.rows.slice(0, limit);
-  // A row without its JSON was written by a build older than migration 0003 (docs/operations.md, upgrading):
-  // sending the page without it would move the caller's cursor past a change it never got.
-  const unwritten = rows.find((row) => row.device_json === null);
-  if (unwritten) throw new Error(`device row at version ${unwritten.version} of site ${siteId} has no device_json: a server older than this build wrote it`);
+  const changeJson = rows.map((row) => {
+    // Written by a build older than migration 0003 (docs/operations.md, upgrading): sending the page
+    // without it would move the caller's cursor past a change it never got.
+    if (row.device_json === null) throw new Error(`device row at version ${row.version} of site ${siteId} has no device_json: a server older than this build wrote it`);
+    return row.device_json;
+  });
   const hasMore = site.rows.length > limit;
   return {
-    changeJson: rows.map((row) => row.device_json!),
+    changeJson,
     cursor: hasMore ? Number(rows[rows.length - 1].version) : Math.max(since, site.lastVersion),
     hasMore,
     latestVersion: site.lastVersion,

@@ -68,20 +68,19 @@ describe('the desktop token store (OS key store through safeStorage)', () => {
     assert.equal(builtIn === null, process.platform === 'linux');
   });
   it('an upgrade finding both files keeps the newer enrolment and removes the plain copy', async () => {
-    const sealed = await fakeKeyStore().encryptStringAsync('token-enrolled-in-the-app-000000');
-    writeFileSync(join(dir.path, 'token.safe'), sealed);
-    new FileTokenStore(dir.path).write('older-token-from-the-cli-0000000');
-    utimesSync(join(dir.path, 'token'), new Date('2026-01-01'), new Date('2026-01-01'));
-    const store = (await SafeStorageTokenStore.open(dir.path, fakeKeyStore(), log))!;
-    await store.flush();
-    assert.equal(store.read(), 'token-enrolled-in-the-app-000000');
+    /** Writes the CLI's plain token, makes `older` the older file, and opens the store as the app would. */
+    const openBeside = async (plainToken: string, older: 'token' | 'token.safe') => {
+      new FileTokenStore(dir.path).write(plainToken);
+      utimesSync(join(dir.path, older), new Date('2026-01-01'), new Date('2026-01-01'));
+      const store = (await SafeStorageTokenStore.open(dir.path, fakeKeyStore(), log))!;
+      await store.flush();
+      return store;
+    };
+    writeFileSync(join(dir.path, 'token.safe'), await fakeKeyStore().encryptStringAsync('token-enrolled-in-the-app-000000'));
+    assert.equal((await openBeside('older-token-from-the-cli-0000000', 'token')).read(), 'token-enrolled-in-the-app-000000');
     assert.equal(existsSync(join(dir.path, 'token')), false);
 
-    new FileTokenStore(dir.path).write('newer-token-from-the-cli-0000000');
-    utimesSync(join(dir.path, 'token.safe'), new Date('2026-01-01'), new Date('2026-01-01'));
-    const adopted = (await SafeStorageTokenStore.open(dir.path, fakeKeyStore(), log))!;
-    await adopted.flush();
-    assert.equal(adopted.read(), 'newer-token-from-the-cli-0000000');
+    assert.equal((await openBeside('newer-token-from-the-cli-0000000', 'token.safe')).read(), 'newer-token-from-the-cli-0000000');
     assert.equal(existsSync(join(dir.path, 'token')), false);
   });
 
