@@ -18,6 +18,7 @@ import { CloudDatabase } from '../src/db/cloud/cloud-database';
 import { startCloudProcess, type CloudProcess } from '../tests/support/cloud-process';
 import { createTestCloudDb } from '../tests/support/test-cloud-db';
 import { LeanSyncClient } from './lean-sync-client';
+import { postgresCpuSeconds, processCpuSeconds } from './process-cpu';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 200);
 const SITES = Number(process.env.BENCH_SITES ?? 20);
@@ -58,6 +59,16 @@ interface ScenarioResult extends Scenario {
    * loop adds to every latency measured in that moment, so the cloud's share is the rest.
    */
   generatorLagP99Ms: number;
+  /** CPU seconds each part used during the timed rounds (null where /proc cannot tell). */
+  cpuSeconds: CpuSeconds;
+  /** The cloud's CPU (servers and PostgreSQL) per 1,000 changes applied, in ms: what the generator's share does not blur. */
+  cloudCpuMsPer1000Changes: number | null;
+}
+
+interface CpuSeconds {
+  generator: number;
+  servers: number | null;
+  postgres: number | null;
 }
 
 interface Percentiles {
@@ -132,6 +143,21 @@ class SimulatedInstance {
   }
 }
 
+function cpuReading(servers: CloudProcess[]): CpuSeconds {
+  const serverSeconds = servers.map((server) => processCpuSeconds(server.child.pid!));
+  const { user, system } = process.cpuUsage();
+  return {
+    generator: (user + system) / 1e6,
+    servers: serverSeconds.includes(null) ? null : serverSeconds.reduce((sum, s) => sum! + s!, 0),
+    postgres: postgresCpuSeconds(),
+  };
+}
+
+function cpuSpent(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
+  const spent = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((b - a) * 10) / 10);
+  return { generator: spent(before.generator, after.generator)!, servers: spent(before.servers, after.servers), postgres: spent(before.postgres, after.postgres) };
+}
+
 async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const store = await createTestCloudDb(scenario.backend);
   const db = await CloudDatabase.open(store.target);
@@ -160,6 +186,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     let errors = 0;
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
+    const cpuAtStart = cpuReading(servers);
     const started = performance.now();
     const intervalMs = scenario.offeredPerSecond === 'saturated' ? 0 : (INSTANCES * BATCH * 1000) / scenario.offeredPerSecond;
     await Promise.all(
@@ -184,6 +211,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuSpent(cpuAtStart, cpuReading(servers));
     lag.disable();
 
     // Quiet: everyone pulls what is left, then every replica must equal its site in the cloud.
@@ -214,6 +242,8 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       pull: percentiles(pullLatency),
       replicasEqualCloud,
       generatorLagP99Ms: Math.round(lag.percentile(99) / 1e5) / 10,
+      cpuSeconds: cpu,
+      cloudCpuMsPer1000Changes: cpu.servers === null || cpu.postgres === null ? null : Math.round(((cpu.servers + (scenario.backend === 'postgres' ? cpu.postgres : 0)) * 1e6) / applied),
       devicesInCloud,
     };
   } finally {
@@ -244,6 +274,8 @@ async function main() {
         `push p50/p95/p99 ${result.push.p50}/${result.push.p95}/${result.push.p99} ms`,
         `pull p50/p95/p99 ${result.pull.p50}/${result.pull.p95}/${result.pull.p99} ms`,
         `generator loop lag p99 ${result.generatorLagP99Ms} ms`,
+        `CPU s generator/servers/PostgreSQL ${result.cpuSeconds.generator}/${result.cpuSeconds.servers ?? 'n/a'}/${result.backend === 'postgres' ? (result.cpuSeconds.postgres ?? 'n/a') : '-'}`,
+        `cloud CPU ${result.cloudCpuMsPer1000Changes ?? 'n/a'} ms per 1,000 changes`,
         `conflicts ${result.conflicts}`,
         `errors ${result.errors}`,
         `replicas = cloud: ${result.replicasEqualCloud ? 'yes' : 'NO'} (${result.devicesInCloud} devices)`,

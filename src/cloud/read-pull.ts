@@ -94,8 +94,3 @@ export async function readPullPage(db: CloudDatabase, siteId: string, since: num
     latestVersion: site.lastVersion,
   };
 }
-
-/** The pull response of CONTRACT.md as JSON text, the stored device JSON spliced in unparsed. */
-export function pullResponseJson(page: PullPage): string {
-  return `{"changes":[${page.changeJson.join(',')}],"cursor":${page.cursor},"hasMore":${page.hasMore},"latestVersion":${page.latestVersion}}`;
-}

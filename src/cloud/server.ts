@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { constants as zlib } from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import compress from '@fastify/compress';
@@ -26,7 +25,8 @@ import { closeGracefully, DEFAULT_SHUTDOWN_GRACE_MS } from './graceful-close';
 import { FailedAuthLimiter, type FailedAuthLimits } from './failed-auth-limiter';
 import { registerHealthRoutes } from './health-routes';
 import { HttpError, sendError } from './http-errors';
-import { pullResponseJson, readPullPage } from './read-pull';
+import { BROTLI_OPTIONS, COMPRESSION_THRESHOLD_BYTES, GZIP_OPTIONS, PullAnswerWriter, pullAnswerEncoding } from './pull-answer';
+import { readPullPage } from './read-pull';
 import { siteCounts } from './site-counts';
 import { streamSiteEvents } from './site-event-stream';
 
@@ -91,14 +91,14 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }));
 
-  // Every change is pulled by every other instance of its site, often over a site's slow link. Brotli at
-  // quality 1 makes a pull page about 11 times smaller for 0.65 ms per 340 kB, in one call: through the
-  // streaming path's thread pool it cost more CPU (decision 34). Push bodies stay plain: no request
-  // decompression, so the body limit is a limit on what the server holds.
+  // Answers other than pull pages (which PullAnswerWriter compresses), as those are: in one call, since
+  // through the streaming path's thread pool it cost more CPU (decision 34). Push bodies stay plain: no
+  // request decompression, so the body limit is a limit on what the server holds.
   await app.register(compress, {
     encodings: ['br', 'gzip'],
-    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 1 } },
-    zlibOptions: { level: 1 },
+    brotliOptions: BROTLI_OPTIONS,
+    zlibOptions: GZIP_OPTIONS,
+    threshold: COMPRESSION_THRESHOLD_BYTES,
     syncThreshold: 1024 * 1024,
     globalDecompression: false,
   });
@@ -148,7 +148,9 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
         return response;
       });
 
-      sync.get('/pull', async (request, reply) => {
+      const pullAnswers = new PullAnswerWriter();
+      // Not through @fastify/compress: the writer compresses the page from its reused buffer (decision 36).
+      sync.get('/pull', { compress: false }, async (request, reply) => {
         const query = parse(pullQuerySchema, request.query);
         const page = await readPullPage(db, request.instance.siteId, query.since, query.limit);
         await recordVisit(db, request.instance, {
@@ -157,7 +159,9 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
           error: null,
           audit: { status: 'ok', received: 0, sent: page.changeJson.length, applied: 0, conflicts: 0, rejected: 0, error: null },
         });
-        return reply.type('application/json; charset=utf-8').send(pullResponseJson(page));
+        const answer = pullAnswers.write(page, pullAnswerEncoding(request.headers['accept-encoding']));
+        if (answer.encoding !== 'identity') reply.header('content-encoding', answer.encoding);
+        return reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding').send(answer.body);
       });
 
       sync.get('/events', async (request, reply) => {

@@ -3,15 +3,48 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { enrollInstance } from '../../src/cloud/enrolment';
-import { pullResponseJson, readPullPage } from '../../src/cloud/read-pull';
+import { PullAnswerWriter } from '../../src/cloud/pull-answer';
+import { readPullPage } from '../../src/cloud/read-pull';
 import { pullResponseSchema } from '../../src/contract/sync-http';
 import { CloudDatabase } from '../../src/db/cloud/cloud-database';
 import { emptyFields } from '../../src/domain/device';
 import { CloudInitialSchema0000000000001 } from '../../src/db/cloud/migrations/0001-initial-schema';
 import { createTestCloudDb } from '../support/test-cloud-db';
 
+/** What 0004 leaves: no foreign key on devices; the identity indexes skip NULLs and still refuse a second live MAC and serve the MAC probe. */
+async function assertLighterDeviceWrites(db: CloudDatabase): Promise<void> {
+  const onPostgres = db.dialect === 'postgres';
+  const indexes = (await db.read((r) =>
+    r.query(onPostgres ? "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'devices' AND schemaname = current_schema()" : "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'devices' AND sql IS NOT NULL"),
+  )) as { name: string; sql: string }[];
+  const definition = (name: string) => indexes.find((index) => index.name === name)?.sql ?? '';
+  assert.match(definition('devices_site_version'), /UNIQUE/i, 'the pull index is still there');
+  assert.match(definition('devices_site_live_mac'), /deleted_at IS NULL\)? AND \(?mac IS NOT NULL/i);
+  assert.match(definition('devices_site_live_asset_tag'), /deleted_at IS NULL\)? AND \(?asset_tag IS NOT NULL/i);
+  const foreignKeys = await db.read((r) =>
+    r.query(onPostgres ? "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = 'devices'::regclass" : 'PRAGMA foreign_key_list(devices)'),
+  );
+  assert.deepEqual(foreignKeys, []);
+
+  const now = new Date().toISOString();
+  const insert = `INSERT INTO devices (uuid, site_id, mac, created_at, updated_at, version, device_json) VALUES (${[1, 2, 3, 4, 5, 6, 7].map((n) => db.param(n)).join(', ')})`;
+  await assert.rejects(db.execute(insert, [randomUUID(), 'hq', '02:00:00:00:0c:01', now, now, 8, '{}']), /unique|duplicate/i, 'a second live device with that MAC');
+
+  const probe = `SELECT uuid FROM devices WHERE site_id = ${db.param(1)} AND deleted_at IS NULL AND mac ${onPostgres ? '= ANY($2::text[])' : 'IN (?)'}`;
+  const plan = await db.read(async (r) => {
+    // A one-row table is cheaper to scan; the question is whether the index can serve the probe at all.
+    if (onPostgres) await r.query('SET enable_seqscan = off');
+    try {
+      return JSON.stringify(await r.query(`${onPostgres ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${probe}`, ['hq', onPostgres ? ['02:00:00:00:0c:01'] : '02:00:00:00:0c:01']));
+    } finally {
+      if (onPostgres) await r.query('RESET enable_seqscan');
+    }
+  });
+  assert.match(plan, /devices_site_live_mac/, plan);
+}
+
 describe('cloud migrations', () => {
-  it('0002 (tombstone horizon) and 0003 (device JSON) upgrade a v1 database holding rows: rows intact and pulled whole, horizon 0', async () => {
+  it('0002 (tombstone horizon), 0003 (device JSON) and 0004 (lighter device writes) upgrade a v1 database holding rows: rows intact and pulled whole, horizon 0', async () => {
     const store = await createTestCloudDb();
     try {
       const v1 = new DataSource(
@@ -34,8 +67,8 @@ describe('cloud migrations', () => {
       const db = await CloudDatabase.open(store.target);
       try {
         const names = (await db.read((r) => r.query('SELECT name FROM migrations ORDER BY id'))).map((m: { name: string }) => m.name);
-        assert.deepEqual(names, ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003']);
-        const sent = JSON.parse(pullResponseJson(await readPullPage(db, 'hq', 0, 10)));
+        assert.deepEqual(names, ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003', 'CloudLighterDeviceWrites0000000000004']);
+        const sent = JSON.parse(new PullAnswerWriter().write(await readPullPage(db, 'hq', 0, 10), 'identity').body.toString('utf8'));
         const page = pullResponseSchema.parse(sent);
         assert.deepEqual(sent.changes, page.changes, 'no key beyond the contract');
         assert.deepEqual(page.changes, [
@@ -43,6 +76,7 @@ describe('cloud migrations', () => {
         ]);
         assert.equal(page.latestVersion, 7);
         assert.equal((await readPullPage(db, 'hq', 3, 10)).changeJson.length, 1, 'horizon 0: no cursor has expired');
+        await assertLighterDeviceWrites(db);
       } finally {
         await db.close();
       }

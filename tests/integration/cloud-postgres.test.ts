@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { applyPushBatch } from '../../src/cloud/apply-push';
 import { enrollInstance } from '../../src/cloud/enrolment';
-import { pullResponseJson, readPullPage } from '../../src/cloud/read-pull';
+import { PullAnswerWriter } from '../../src/cloud/pull-answer';
+import { readPullPage } from '../../src/cloud/read-pull';
 import { pullResponseSchema } from '../../src/contract/sync-http';
 import { CloudDatabase } from '../../src/db/cloud/cloud-database';
 import { TEST_CLOUD_BACKEND, createTestCloudDb, type TestCloudDb } from '../support/test-cloud-db';
@@ -38,15 +39,15 @@ describe('the cloud schema on PostgreSQL', { skip }, () => {
     db = await CloudDatabase.open(store.target);
     assert.equal(db.dialect, 'postgres');
     const migrations = await db.read((r) => r.query('SELECT name FROM migrations'));
-    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003']);
+    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003', 'CloudLighterDeviceWrites0000000000004']);
     assert.equal((await db.read((r) => r.query("SELECT count(*)::int AS n FROM connected_sites WHERE name = 'kept'")))[0].n, 1);
   });
 
-  it('MAC and asset tag are unique among live devices only: partial unique indexes', async () => {
+  it('MAC and asset tag are unique among live devices that have one: partial unique indexes', async () => {
     const indexes: { indexname: string; indexdef: string }[] = await db.read((r) => r.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'devices'"));
     const def = (name: string) => indexes.find((i) => i.indexname === name)?.indexdef ?? '';
-    assert.match(def('devices_site_live_mac'), /UNIQUE INDEX .* \(site_id, mac\) WHERE \(deleted_at IS NULL\)/);
-    assert.match(def('devices_site_live_asset_tag'), /UNIQUE INDEX .* \(site_id, asset_tag\) WHERE \(deleted_at IS NULL\)/);
+    assert.match(def('devices_site_live_mac'), /UNIQUE INDEX .* \(site_id, mac\) WHERE \(\(deleted_at IS NULL\) AND \(mac IS NOT NULL\)\)/);
+    assert.match(def('devices_site_live_asset_tag'), /UNIQUE INDEX .* \(site_id, asset_tag\) WHERE \(\(deleted_at IS NULL\) AND \(asset_tag IS NOT NULL\)\)/);
     assert.match(def('devices_site_version'), /UNIQUE INDEX .* \(site_id, version\)/);
 
     const insert = (mac: string, deletedAt: string | null, version: number) =>
@@ -64,7 +65,7 @@ describe('the cloud schema on PostgreSQL', { skip }, () => {
     await db.transaction((tx) => tx.query('UPDATE sites SET last_version = $1 WHERE site_id = $2', [start, 'hq']));
     const answer = await push(instanceId, [{ mac: '02:00:00:00:01:01' }, { mac: '02:00:00:00:01:02' }]);
     assert.deepEqual(answer.results.map((r) => r.version), [start + 1, start + 2]);
-    const page = pullResponseSchema.parse(JSON.parse(pullResponseJson(await readPullPage(db, 'hq', start + 1, 10))));
+    const page = pullResponseSchema.parse(JSON.parse(new PullAnswerWriter().write(await readPullPage(db, 'hq', start + 1, 10), 'identity').body.toString('utf8')));
     assert.equal(page.changes.length, 1);
     assert.equal(page.changes[0].version, start + 2);
     assert.equal(typeof page.changes[0].version, 'number');

@@ -10,8 +10,9 @@ import { SiteEntity } from './entities/site.entity';
 import { CloudInitialSchema0000000000001 } from './migrations/0001-initial-schema';
 import { CloudTombstoneHorizon0000000000002 } from './migrations/0002-tombstone-horizon';
 import { CloudDeviceJson0000000000003 } from './migrations/0003-device-json';
+import { CloudLighterDeviceWrites0000000000004 } from './migrations/0004-lighter-device-writes';
 
-export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001, CloudTombstoneHorizon0000000000002, CloudDeviceJson0000000000003];
+export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001, CloudTombstoneHorizon0000000000002, CloudDeviceJson0000000000003, CloudLighterDeviceWrites0000000000004];
 const ENTITIES = [CloudDeviceEntity, CloudSyncLogEntity, ConnectedSiteEntity, PushBatchEntity, SiteEntity];
 
 export type CloudDialect = 'sqlite' | 'postgres';
