@@ -158,6 +158,13 @@ function cpuSpent(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
   return { generator: spent(before.generator, after.generator)!, servers: spent(before.servers, after.servers), postgres: spent(before.postgres, after.postgres) };
 }
 
+/** Servers plus, on PostgreSQL, the database: the CPU that serving the changes took, per 1,000 of them. */
+function cloudCpuMsPer1000Changes(backend: Scenario['backend'], cpu: CpuSeconds, applied: number): number | null {
+  const database = backend === 'postgres' ? cpu.postgres : 0;
+  if (cpu.servers === null || database === null || applied === 0) return null;
+  return Math.round(((cpu.servers + database) * 1e6) / applied);
+}
+
 async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const store = await createTestCloudDb(scenario.backend);
   const db = await CloudDatabase.open(store.target);
@@ -243,7 +250,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       replicasEqualCloud,
       generatorLagP99Ms: Math.round(lag.percentile(99) / 1e5) / 10,
       cpuSeconds: cpu,
-      cloudCpuMsPer1000Changes: cpu.servers === null || cpu.postgres === null ? null : Math.round(((cpu.servers + (scenario.backend === 'postgres' ? cpu.postgres : 0)) * 1e6) / applied),
+      cloudCpuMsPer1000Changes: cloudCpuMsPer1000Changes(scenario.backend, cpu, applied),
       devicesInCloud,
     };
   } finally {

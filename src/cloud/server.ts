@@ -91,9 +91,9 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }));
 
-  // Answers other than pull pages (which PullAnswerWriter compresses), as those are: in one call, since
-  // through the streaming path's thread pool it cost more CPU (decision 34). Push bodies stay plain: no
-  // request decompression, so the body limit is a limit on what the server holds.
+  // Compresses every answer but pull pages (PullAnswerWriter does those, decision 36), in one call up to
+  // 1 MiB: the plugin's streaming path, through the thread pool, cost more CPU (decision 34). Push bodies
+  // stay plain: no request decompression, so the body limit is a limit on what the server holds.
   await app.register(compress, {
     encodings: ['br', 'gzip'],
     brotliOptions: BROTLI_OPTIONS,
