@@ -4,15 +4,16 @@ import { HttpError } from './http-errors';
 /** PostgreSQL returns bigint as text. */
 type Bigint = string | number;
 
-/** A change as stored: its version and its device JSON (devices.device_json). */
-interface StoredChange {
+/** A change as stored: its device, version and device JSON (devices.device_json). */
+export interface StoredChange {
+  uuid: string;
   version: Bigint;
   /** Null only in a row an older build wrote after the upgrade (SQLite cannot make the column NOT NULL). */
   device_json: string | null;
 }
 
 /** Up to `fetch` changes after `since`, and the site's counters, all as of one moment. */
-interface SiteRead {
+export interface SiteRead {
   rows: StoredChange[];
   lastVersion: number;
   purgedVersion: number;
@@ -22,8 +23,8 @@ interface SiteRead {
 async function readOnPostgres(db: CloudDatabase, siteId: string, since: number, fetch: number): Promise<SiteRead> {
   const rows = (await db.read((r) =>
     r.query(
-      `SELECT s.last_version AS "siteLastVersion", s.purged_version AS "sitePurgedVersion", d.version, d.device_json
-       FROM sites s LEFT JOIN LATERAL (SELECT version, device_json FROM devices WHERE site_id = s.site_id AND version > $2 ORDER BY version LIMIT $3) d ON true
+      `SELECT s.last_version AS "siteLastVersion", s.purged_version AS "sitePurgedVersion", d.uuid, d.version, d.device_json
+       FROM sites s LEFT JOIN LATERAL (SELECT uuid, version, device_json FROM devices WHERE site_id = s.site_id AND version > $2 ORDER BY version LIMIT $3) d ON true
        WHERE s.site_id = $1 ORDER BY d.version`,
       [siteId, since, fetch],
     ),
@@ -44,7 +45,7 @@ async function readOnSqlite(db: CloudDatabase, siteId: string, since: number, fe
   return db.read(async (r) => {
     await r.query('BEGIN');
     try {
-      const rows = (await r.query('SELECT version, device_json FROM devices WHERE site_id = ? AND version > ? ORDER BY version LIMIT ?', [siteId, since, fetch])) as StoredChange[];
+      const rows = (await r.query('SELECT uuid, version, device_json FROM devices WHERE site_id = ? AND version > ? ORDER BY version LIMIT ?', [siteId, since, fetch])) as StoredChange[];
       const [site] = (await r.query('SELECT last_version, purged_version FROM sites WHERE site_id = ?', [siteId])) as { last_version: Bigint; purged_version: Bigint }[];
       return { rows, lastVersion: Number(site?.last_version ?? 0), purgedVersion: Number(site?.purged_version ?? 0) };
     } finally {
@@ -75,17 +76,10 @@ export interface PullPage {
  * deletion was the site's latest change.
  */
 export async function readPullPage(db: CloudDatabase, siteId: string, since: number, limit: number): Promise<PullPage> {
-  const site = await (db.dialect === 'postgres' ? readOnPostgres : readOnSqlite)(db, siteId, since, limit + 1);
-  if (since > 0 && since < site.purgedVersion) {
-    throw new HttpError(410, 'cursor_expired', `cursor ${since} is older than the tombstone horizon ${site.purgedVersion}: deletions since were purged; do a replacement sync`);
-  }
+  const site = await readSiteChanges(db, siteId, since, limit + 1);
+  refuseExpiredCursor(since, site.purgedVersion);
   const rows = site.rows.slice(0, limit);
-  const changeJson = rows.map((row) => {
-    // Written by a build older than migration 0003 (docs/operations.md, upgrading): sending the page
-    // without it would move the caller's cursor past a change it never got.
-    if (row.device_json === null) throw new Error(`device row at version ${row.version} of site ${siteId} has no device_json: a server older than this build wrote it`);
-    return row.device_json;
-  });
+  const changeJson = rows.map((row) => storedJson(row, siteId));
   const hasMore = site.rows.length > limit;
   return {
     changeJson,
@@ -93,4 +87,24 @@ export async function readPullPage(db: CloudDatabase, siteId: string, since: num
     hasMore,
     latestVersion: site.lastVersion,
   };
+}
+
+/** Up to `fetch` of the site's changes after `since` in version order, with its counters, as of one snapshot. */
+export function readSiteChanges(db: CloudDatabase, siteId: string, since: number, fetch: number): Promise<SiteRead> {
+  return (db.dialect === 'postgres' ? readOnPostgres : readOnSqlite)(db, siteId, since, fetch);
+}
+
+/** 410 for a cursor below the purge horizon: deletions after it may be gone (DESIGN §4). */
+export function refuseExpiredCursor(since: number, purgedVersion: number): void {
+  if (since > 0 && since < purgedVersion) {
+    throw new HttpError(410, 'cursor_expired', `cursor ${since} is older than the tombstone horizon ${purgedVersion}: deletions since were purged; do a replacement sync`);
+  }
+}
+
+/** A change's device JSON, or an error naming the row that lacks it. */
+export function storedJson(row: StoredChange, siteId: string): string {
+  // Written by a build older than migration 0003 (docs/operations.md, upgrading): sending the page
+  // without it would move the caller's cursor past a change it never got.
+  if (row.device_json === null) throw new Error(`device row at version ${row.version} of site ${siteId} has no device_json: a server older than this build wrote it`);
+  return row.device_json;
 }

@@ -26,7 +26,7 @@ import { FailedAuthLimiter, type FailedAuthLimits } from './failed-auth-limiter'
 import { registerHealthRoutes } from './health-routes';
 import { HttpError, sendError } from './http-errors';
 import { BROTLI_OPTIONS, COMPRESSION_THRESHOLD_BYTES, GZIP_OPTIONS, PullAnswerWriter, pullAnswerEncoding } from './pull-answer';
-import { readPullPage } from './read-pull';
+import { RecentChanges } from './recent-changes';
 import { siteCounts } from './site-counts';
 import { streamSiteEvents } from './site-event-stream';
 
@@ -149,10 +149,11 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
       });
 
       const pullAnswers = new PullAnswerWriter();
+      const recentChanges = new RecentChanges(db);
       // Not through @fastify/compress: the writer compresses the page from its reused buffer (decision 36).
       sync.get('/pull', { compress: false }, async (request, reply) => {
         const query = parse(pullQuerySchema, request.query);
-        const page = await readPullPage(db, request.instance.siteId, query.since, query.limit);
+        const page = await recentChanges.page(request.instance.siteId, query.since, query.limit);
         await recordVisit(db, request.instance, {
           ...visit(request),
           direction: 'pull',
