@@ -89,16 +89,22 @@ async function decide(db: CloudDatabase, tx: EntityManager, siteId: string, chan
   return { results, writes };
 }
 
+/** Work done in a push's transaction once its answer is known: it commits with the push, or neither does. */
+export type WithinPush = (tx: EntityManager, response: PushResponse) => Promise<void>;
+
 /**
  * Applies one push batch in one transaction. A batch seen before (same
- * instance, same batchId) is answered from its stored response. Once
- * committed, the site's new version is announced to live listeners.
+ * instance, same batchId) is answered from its stored response. Either way
+ * `withinPush` runs before the commit (the server records the visit there:
+ * one round trip and one commit fewer per push). Once committed, the site's
+ * new version is announced to live listeners.
  */
 export async function applyPushBatch(
   db: CloudDatabase,
   instance: { instanceId: string; siteId: string },
   request: PushRequest,
   now: string,
+  withinPush: WithinPush = async () => undefined,
 ): Promise<PushResponse> {
   let written = 0;
   const attempt = () => db.transaction(async (tx) => {
@@ -108,7 +114,11 @@ export async function applyPushBatch(
       instance.instanceId,
       request.batchId,
     ])) as { response: string }[];
-    if (stored) return JSON.parse(stored.response) as PushResponse;
+    if (stored) {
+      const replayed = JSON.parse(stored.response) as PushResponse;
+      await withinPush(tx, replayed);
+      return replayed;
+    }
 
     const { results, writes } = await decide(db, tx, instance.siteId, request.changes, now);
     const versions = await writeVersioned(db, tx, instance.siteId, writes);
@@ -123,6 +133,7 @@ export async function applyPushBatch(
       JSON.stringify(response),
       now,
     ]);
+    await withinPush(tx, response);
     return response;
   });
   const answer = await attempt().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { IsNull } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import type { ConnectedSiteView } from '../contract/sync-http';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 import type { CloudSyncLog } from '../db/cloud/entities/cloud-sync-log.entity';
@@ -36,9 +36,10 @@ export interface Visit {
  * Records one request: the instance's bookkeeping and, for a push or pull,
  * its audit row, together. Plain SQL and, on PostgreSQL, one statement (the
  * UPDATE as a data-modifying WITH): every request writes here, and each
- * statement there is a network round trip.
+ * statement there is a network round trip. In `tx` when given (a push's
+ * transaction), else in a transaction of its own.
  */
-export async function recordVisit(db: CloudDatabase, instance: ConnectedSite, visit: Visit): Promise<void> {
+export async function recordVisit(db: CloudDatabase, instance: ConnectedSite, visit: Visit, tx?: EntityManager): Promise<void> {
   const params: unknown[] = [];
   const param = (value: unknown) => db.param(params.push(value));
   // A placeholder per use: SQLite's `?` are positional.
@@ -48,8 +49,9 @@ export async function recordVisit(db: CloudDatabase, instance: ConnectedSite, vi
   if (visit.direction === 'pull') sets.push(`last_pull_at = ${param(visit.at)}`, 'pull_count = pull_count + 1');
   if (visit.error !== undefined) sets.push(`last_error = ${param(visit.error)}`);
   const update = `UPDATE connected_sites SET ${sets.join(', ')} WHERE instance_id = ${param(instance.instanceId)}`;
+  const execute = (sql: string, values: unknown[]) => (tx ? tx.query(sql, values) : db.execute(sql, values));
   if (!visit.audit || !visit.direction) {
-    await db.execute(update, params);
+    await execute(update, params);
     return;
   }
 
@@ -58,13 +60,14 @@ export async function recordVisit(db: CloudDatabase, instance: ConnectedSite, vi
   const values = [instance.instanceId, instance.siteId, visit.at, visit.direction, status, received, sent, applied, conflicts, rejected, error].map(param);
   const insert = `INSERT INTO sync_log (instance_id, site_id, at, direction, status, received, sent, applied, conflicts, rejected, error) VALUES (${values.join(', ')})`;
   if (db.dialect === 'postgres') {
-    await db.execute(`WITH seen AS (${update}) ${insert}`, params);
+    await execute(`WITH seen AS (${update}) ${insert}`, params);
     return;
   }
-  await db.transaction(async (tx) => {
-    await tx.query(update, params.slice(0, updateParams));
-    await tx.query(insert, params.slice(updateParams));
-  });
+  const writeBoth = async (manager: EntityManager) => {
+    await manager.query(update, params.slice(0, updateParams));
+    await manager.query(insert, params.slice(updateParams));
+  };
+  await (tx ? writeBoth(tx) : db.transaction(writeBoth));
 }
 
 export function viewOf(instance: ConnectedSite): ConnectedSiteView {

@@ -136,16 +136,29 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
 
       sync.post('/push', async (request) => {
         const body = parse(pushRequestSchema, request.body);
-        const response = await applyPushBatch(db, request.instance, body, isoNow(clock));
-        const status = response.rejected || response.conflicts ? 'partial' : 'ok';
-        await recordVisit(db, request.instance, {
-          ...visit(request),
-          direction: 'push',
-          applied: response.applied,
-          error: null,
-          audit: { status, received: body.changes.length, sent: 0, applied: response.applied, conflicts: response.conflicts, rejected: response.rejected, error: null },
-        });
-        return response;
+        // The visit and its audit row commit with the push.
+        return applyPushBatch(db, request.instance, body, isoNow(clock), (tx, response) =>
+          recordVisit(
+            db,
+            request.instance,
+            {
+              ...visit(request),
+              direction: 'push',
+              applied: response.applied,
+              error: null,
+              audit: {
+                status: response.rejected || response.conflicts ? 'partial' : 'ok',
+                received: body.changes.length,
+                sent: 0,
+                applied: response.applied,
+                conflicts: response.conflicts,
+                rejected: response.rejected,
+                error: null,
+              },
+            },
+            tx,
+          ),
+        );
       });
 
       const pullAnswers = new PullAnswerWriter();
