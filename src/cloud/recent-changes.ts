@@ -2,13 +2,16 @@ import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { readPullPage, readSiteChanges, refuseExpiredCursor, storedJson, type PullPage, type SiteRead } from './read-pull';
 
 export interface RecentChangesLimits {
-  /** Changes a site's window holds at most; older ones are dropped and pulls from before them read the database. */
+  /** Changes a site's window keeps (up to a quarter more between trims); pulls from before them read the database. */
   changesPerSite: number;
   /** Device JSON held over all sites, in UTF-16 code units; the sites pulled least recently go first. */
   totalChars: number;
 }
 
 export const DEFAULT_RECENT_CHANGES_LIMITS: RecentChangesLimits = { changesPerSite: 10_000, totalChars: 32 * 1024 * 1024 };
+
+/** A window grows this far past `changesPerSite` before its oldest changes go. */
+const TRIM_SLACK = 1.25;
 
 /**
  * One site's recent changes as the database held them at version `top`:
@@ -66,13 +69,13 @@ class SiteWindow {
     this.purgedVersion = read.purgedVersion;
 
     // A purge may have taken, unseen, the tombstone that superseded a change held here: nothing at or
-    // below its horizon is trusted. Then the oldest go, down to `keep`.
+    // below its horizon is trusted. Then, once the window is a quarter past `keep`, the oldest go down
+    // to it: each trim rebuilds the window, so not on every read.
     const horizon = Math.max(this.floor, this.purgedVersion);
     let first = 0;
-    while (first < this.versions.length && this.versions[first] <= horizon) first++;
-    let held = 0;
-    for (let slot = first; slot < this.versions.length; slot++) if (this.jsons[slot] !== null) held++;
-    for (; held > keep; first++) if (this.jsons[first] !== null) held--;
+    let held = this.versions.length - this.holes;
+    while (first < this.versions.length && this.versions[first] <= horizon) if (this.jsons[first++] !== null) held--;
+    if (held > keep * TRIM_SLACK) for (; held > keep; first++) if (this.jsons[first] !== null) held--;
     this.floor = first > 0 ? Math.max(horizon, this.versions[first - 1]) : horizon;
     if (first > 0 || this.holes * 2 > this.versions.length) this.keepFrom(first);
   }
