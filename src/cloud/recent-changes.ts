@@ -4,7 +4,7 @@ import { readPullPage, readSiteChanges, refuseExpiredCursor, storedJson, type Pu
 export interface RecentChangesLimits {
   /** Changes a site's window keeps (up to a quarter more between trims); pulls from before them read the database. */
   changesPerSite: number;
-  /** Device JSON held over all sites, in UTF-16 code units; the sites pulled least recently go first. */
+  /** Device JSON held over all sites, in UTF-16 code units (the window's indexes add about a third); the sites pulled least recently go first. */
   totalChars: number;
 }
 
@@ -51,8 +51,10 @@ class SiteWindow {
    * device's older change, then drops the oldest beyond `keep`.
    */
   append(read: SiteRead, siteId: string, keep: number): void {
-    for (const row of read.rows) {
-      const json = storedJson(row, siteId);
+    // Every row's JSON first: a row without it fails the read before the window has changed.
+    const jsons = read.rows.map((row) => storedJson(row, siteId));
+    read.rows.forEach((row, i) => {
+      const json = jsons[i];
       const slot = this.slotOf.get(row.uuid);
       if (slot !== undefined) {
         this.chars -= this.jsons[slot]!.length;
@@ -64,7 +66,7 @@ class SiteWindow {
       this.jsons.push(json);
       this.uuids.push(row.uuid);
       this.chars += json.length;
-    }
+    });
     this.top = read.lastVersion;
     this.purgedVersion = read.purgedVersion;
 
@@ -150,7 +152,12 @@ export class RecentChanges {
     const window = this.windows.get(siteId) ?? new SiteWindow(since);
     this.windows.delete(siteId);
     this.windows.set(siteId, window);
-    await this.refresh(siteId, window);
+    try {
+      await this.refresh(siteId, window);
+    } catch {
+      // The database's own answer: its error when it is down, and a row without its JSON fails only the pages that hold it.
+      return readPullPage(this.db, siteId, since, limit);
+    }
     refuseExpiredCursor(since, window.purgedVersion);
     if (since < window.floor) return readPullPage(this.db, siteId, since, limit);
     return window.page(since, limit);
@@ -184,10 +191,14 @@ export class RecentChanges {
     this.evict();
   }
 
-  /** Forgets the sites pulled least recently until the held JSON fits the budget. */
+  /**
+   * Forgets the sites pulled least recently until the held JSON fits the
+   * budget, down to the site just read if it alone is too large: the pulls
+   * waiting on it still answer from it, and the next opens a new one.
+   */
   private evict(): void {
     for (const [siteId, window] of this.windows) {
-      if (this.chars <= this.limits.totalChars || this.windows.size === 1) return;
+      if (this.chars <= this.limits.totalChars) return;
       this.windows.delete(siteId);
       this.chars -= window.chars;
     }

@@ -65,14 +65,24 @@ describe("a server's window of recent changes answers every pull as the database
     }
   }
 
-  it('through creates, edits, deletes, windows that drop their oldest changes and sites forgotten for the budget', async () => {
+  it('through creates, edits and deletes, in windows that drop their oldest changes', async () => {
+    const instance = await enrol('window-trim');
+    // At most 40 changes held (50 before a trim): the rounds below push 19 at a time.
+    const recent = new RecentChanges(db, { changesPerSite: 40, totalChars: Number.MAX_SAFE_INTEGER });
+    await recent.page(instance.siteId, 0, 1000);
+    for (let round = 0; round < 8; round++) {
+      await push(instance, 12, 5, 2);
+      await assertSameAsDatabase(recent, instance.siteId, 2);
+    }
+  });
+
+  it('through sites forgotten for the memory budget, each pulled again at its newest cursor', async () => {
     const a = await enrol('window-a');
     const b = await enrol('window-b');
-    // Small limits so that the test crosses them: 40 changes a site, and about two sites' JSON in all.
-    const recent = new RecentChanges(db, { changesPerSite: 40, totalChars: 40 * 250 });
-    for (let round = 0; round < 6; round++) {
+    // Room for about 30 changes of JSON in all: each site's read pushes the other site's window out.
+    const recent = new RecentChanges(db, { changesPerSite: 40, totalChars: 30 * 330 });
+    for (let round = 0; round < 5; round++) {
       for (const instance of [a, b]) await push(instance, 12, 5, 2);
-      // A pull at the newest cursor keeps each window in use, as instances do.
       for (const instance of [a, b]) await recent.page(instance.siteId, (await readPullPage(db, instance.siteId, 0, 1)).latestVersion - 20, 1000);
       await assertSameAsDatabase(recent, a.siteId, 3);
       await assertSameAsDatabase(recent, b.siteId, 4);
@@ -116,5 +126,41 @@ describe("a server's window of recent changes answers every pull as the database
     await purgeTombstones(db, new Date(Date.now() + 86_400_000).toISOString());
     await assert.rejects(recent.page(instance.siteId, 1, 1000), (error: unknown) => error instanceof HttpError && error.statusCode === 410);
     await assertSameAsDatabase(recent, instance.siteId, 1);
+  });
+});
+
+describe('a window meeting a device row without its JSON (an older build wrote it; SQLite keeps the column nullable)', () => {
+  it('fails only the pages that hold the row, and answers like the database once the row is whole', async () => {
+    const store = await createTestCloudDb('sqlite');
+    const db = await CloudDatabase.open(store.target);
+    try {
+      const { instanceId } = await enrollInstance(db, 'hq', null, now());
+      const recent = new RecentChanges(db);
+      const pushNew = (count: number, first: number) =>
+        applyPushBatch(
+          db,
+          { instanceId, siteId: 'hq' },
+          { batchId: randomUUID(), changes: Array.from({ length: count }, (_, i): PushChange => ({ uuid: randomUUID(), baseVersion: null, fields: { mac: `02:00:00:00:0d:${(first + i).toString(16).padStart(2, '0')}` }, deletedAt: null, updatedAt: now() })) },
+          now(),
+        );
+      // Thirty changes held, so that what a failed read might leave behind is not swept out by chance.
+      await pushNew(30, 0);
+      assert.equal((await recent.page('hq', 0, 100)).changeJson.length, 30);
+      // Versions 31 and 32 whole, then 33 written as an older build would: no device_json. One read of the window meets all three.
+      await pushNew(2, 30);
+      await db.execute('UPDATE sites SET last_version = 33 WHERE site_id = ?', ['hq']);
+      const orphan = randomUUID();
+      await db.execute('INSERT INTO devices (uuid, site_id, mac, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 33)', [orphan, 'hq', '02:00:00:00:0e:00', now(), now()]);
+
+      await assert.rejects(recent.page('hq', 0, 100), /version 33 of site hq has no device_json/);
+      assert.deepEqual(await recent.page('hq', 0, 32), await readPullPage(db, 'hq', 0, 32), 'a page before the row is served');
+      await assert.rejects(recent.page('hq', 32, 10), /version 33 of site hq has no device_json/);
+
+      await db.execute('UPDATE devices SET device_json = ? WHERE uuid = ?', [JSON.stringify({ uuid: orphan, version: 33 }), orphan]);
+      for (let since = 0; since <= 34; since++) assert.deepEqual(await recent.page('hq', since, 10), await readPullPage(db, 'hq', since, 10), `since ${since}`);
+    } finally {
+      await db.close();
+      await store.drop();
+    }
   });
 });
