@@ -4,8 +4,9 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse, type PushChange, type PushResponse } from '../src/contract/sync-http';
 
 /**
- * Push and pull as the load generator speaks them: one keep-alive connection,
- * compressed answers as the desktop client asks for them, and JSON.parse, without the desktop client's axios and schema checks. The
+ * Push and pull as the load generator speaks them: one keep-alive
+ * connection, compressed answers as the desktop client asks for them, and
+ * JSON.parse, without the desktop client's axios and schema checks. The
  * generator shares the cloud's two cores, so what it spends on checking
  * answers is taken from the server it measures; the benchmark's final
  * comparison of every replica with the cloud checks the answers instead.

@@ -96,7 +96,7 @@ export type WithinPush = (tx: EntityManager, response: PushResponse) => Promise<
  * Applies one push batch in one transaction. A batch seen before (same
  * instance, same batchId) is answered from its stored response. Either way
  * `withinPush` runs before the commit (the server records the visit there:
- * one round trip and one commit fewer per push). Once committed, the site's
+ * one commit fewer per push). Once committed, the site's
  * new version is announced to live listeners.
  */
 export async function applyPushBatch(
