@@ -267,10 +267,11 @@ async function main() {
     // SQLite has one writer whatever the number of processes: paced runs are about the scaled-out cloud.
     ...(backend === 'postgres' ? PACED_RATES.map((rate) => ({ backend, processes: 2 as const, offeredPerSecond: rate })) : []),
   ]);
-  const only = process.env.BENCH_BACKENDS?.split(',');
+  const onlyBackends = process.env.BENCH_BACKENDS?.split(',');
+  const onlyProcesses = process.env.BENCH_PROCESSES?.split(',').map(Number);
   console.log(`${INSTANCES} instances on ${SITES} sites, ${ROUNDS} rounds each of push (${BATCH} changes, ${EDIT_SHARE * 100}% edits) then pull`);
   const results: ScenarioResult[] = [];
-  for (const scenario of scenarios.filter((s) => !only || only.includes(s.backend))) {
+  for (const scenario of scenarios.filter((s) => (!onlyBackends || onlyBackends.includes(s.backend)) && (!onlyProcesses || onlyProcesses.includes(s.processes)))) {
     const result = await runScenario(scenario);
     results.push(result);
     console.log(

@@ -1,9 +1,8 @@
 import type { EntityManager, QueryResult } from 'typeorm';
 import type { RemoteDevice } from '../contract/device';
-import { DEVICE_COLUMNS } from '../db/columns';
+import { DEVICE_COLUMNS, DEVICE_PROPERTY_COLUMNS } from '../db/columns';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
-import { SYNC_FIELDS } from '../domain/device';
-import { deviceJson } from './device-json';
+import { DEVICE_JSON_KEYS, deviceJson } from './device-json';
 import { allocateVersions } from './site-versions';
 
 const COLUMNS = [...DEVICE_COLUMNS, 'version', 'device_json'];
@@ -25,25 +24,27 @@ export class UuidClaimedElsewhere extends Error {
 }
 
 function valuesOf(row: RemoteDevice): unknown[] {
-  return [row.uuid, row.siteId, ...SYNC_FIELDS.map((f) => row[f]), row.createdAt, row.updatedAt, row.deletedAt, row.version, deviceJson(row)];
+  return [...DEVICE_PROPERTY_COLUMNS.map(([property]) => row[property]), row.version, deviceJson(row)];
 }
 
+// Each element of the parameter is a row's device JSON: its keys give the columns, its text is device_json.
+const POSTGRES_UPSERT = `INSERT INTO devices (${COLUMNS.join(', ')})
+  SELECT ${DEVICE_JSON_KEYS.map((key) => `r."${key}"`).join(', ')}, element::text
+  FROM json_array_elements($1::json) AS element,
+       json_to_record(element) AS r(${DEVICE_JSON_KEYS.map((key) => `"${key}" ${key === 'version' ? 'bigint' : 'text'}`).join(', ')})
+  ${UPSERT_TAIL}`;
+
 /**
- * The upsert of these rows. PostgreSQL takes them as one JSON parameter:
- * parsing and planning a VALUES list of thousands of parameters cost it more
- * than writing the rows. SQLite, in-process, takes the VALUES list.
+ * The upsert of these rows. PostgreSQL takes them as one JSON array of the
+ * rows' device JSON: a VALUES list of thousands of parameters cost it more
+ * to parse and plan than writing the rows, and each JSON is built once, for
+ * the row and for device_json alike (json_array_elements gives back its
+ * exact text). SQLite, in-process, takes the VALUES list.
  */
 function upsertOf(db: CloudDatabase, rows: RemoteDevice[]): { sql: string; params: unknown[] } {
-  const columns = COLUMNS.join(', ');
-  if (db.dialect === 'postgres') {
-    const records = rows.map((row) => {
-      const values = valuesOf(row);
-      return Object.fromEntries(COLUMNS.map((column, i) => [column, values[i]]));
-    });
-    return { sql: `INSERT INTO devices (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::devices, $1) ${UPSERT_TAIL}`, params: [JSON.stringify(records)] };
-  }
+  if (db.dialect === 'postgres') return { sql: POSTGRES_UPSERT, params: [`[${rows.map(deviceJson).join(',')}]`] };
   const tuples = rows.map(() => `(${COLUMNS.map(() => '?').join(',')})`).join(',');
-  return { sql: `INSERT INTO devices (${columns}) VALUES ${tuples} ${UPSERT_TAIL}`, params: rows.flatMap(valuesOf) };
+  return { sql: `INSERT INTO devices (${COLUMNS.join(', ')}) VALUES ${tuples} ${UPSERT_TAIL}`, params: rows.flatMap(valuesOf) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SYNC_FIELDS, type SyncField } from '../domain/device';
+import { SYNC_FIELDS, type Device, type SyncField } from '../domain/device';
 
 /** Column name of each synced field; the same in the local and the cloud schema. */
 export const FIELD_COLUMNS: Record<SyncField, string> = {
@@ -14,15 +14,18 @@ export const FIELD_COLUMNS: Record<SyncField, string> = {
   status: 'status',
 };
 
-/** `SELECT` list that yields the device JSON shape straight from a `devices` row. */
-export const DEVICE_SELECT = [
-  'uuid',
-  'site_id AS "siteId"',
-  ...SYNC_FIELDS.map((f) => (FIELD_COLUMNS[f] === f ? f : `${FIELD_COLUMNS[f]} AS "${f}"`)),
-  'created_at AS "createdAt"',
-  'updated_at AS "updatedAt"',
-  'deleted_at AS "deletedAt"',
-].join(', ');
+/** Each property of a device record (its JSON key) with its column, in insert order. */
+export const DEVICE_PROPERTY_COLUMNS: readonly (readonly [keyof Device, string])[] = [
+  ['uuid', 'uuid'],
+  ['siteId', 'site_id'],
+  ...SYNC_FIELDS.map((f) => [f, FIELD_COLUMNS[f]] as const),
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+  ['deletedAt', 'deleted_at'],
+];
 
-/** Columns of a device row in insert order, matching `deviceValues`. */
-export const DEVICE_COLUMNS = ['uuid', 'site_id', ...SYNC_FIELDS.map((f) => FIELD_COLUMNS[f]), 'created_at', 'updated_at', 'deleted_at'];
+/** `SELECT` list that yields the device JSON shape straight from a `devices` row. */
+export const DEVICE_SELECT = DEVICE_PROPERTY_COLUMNS.map(([property, column]) => (property === column ? column : `${column} AS "${property}"`)).join(', ');
+
+/** Columns of a device row in insert order. */
+export const DEVICE_COLUMNS = DEVICE_PROPERTY_COLUMNS.map(([, column]) => column);

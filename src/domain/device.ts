@@ -28,8 +28,11 @@ export interface Device extends DeviceFields {
 /** The fields a tombstone keeps: enough to recognise the device, nothing more. */
 export const TOMBSTONE_FIELDS = ['mac', 'assetTag'] as const satisfies readonly SyncField[];
 
+// Copied by spread, which clones its shape: building each record key by key costs the cloud per change.
+const EMPTY_FIELDS = Object.freeze(Object.fromEntries(SYNC_FIELDS.map((f) => [f, null])) as DeviceFields);
+
 export function emptyFields(): DeviceFields {
-  return Object.fromEntries(SYNC_FIELDS.map((f) => [f, null])) as DeviceFields;
+  return { ...EMPTY_FIELDS };
 }
 
 export function pickFields(source: Partial<Record<SyncField, string | null | undefined>>): DeviceFields {
