@@ -8,9 +8,10 @@ export const DEVICE_JSON_KEYS: readonly string[] = [...DEVICE_PROPERTY_COLUMNS.m
  * The device JSON of CONTRACT.md as a pull carries it, keys in column
  * order. Stored with each row (devices.device_json) when it is written, so
  * a pull serves text instead of building it once per pulling instance.
- * The key list as JSON.stringify's replacer picks and orders the keys
- * natively, without an intermediate object per device.
+ * (A key list as JSON.stringify's replacer measured twice as slow as this.)
  */
 export function deviceJson(device: RemoteDevice): string {
-  return JSON.stringify(device, DEVICE_JSON_KEYS as string[]);
+  const record: Record<string, unknown> = {};
+  for (const key of DEVICE_JSON_KEYS) record[key] = device[key as keyof RemoteDevice];
+  return JSON.stringify(record);
 }
