@@ -118,11 +118,14 @@ export class LocalApp {
     if (meta.siteId && meta.siteId !== status.instance.siteId) {
       throw new ValidationError([{ field: 'token', message: `expected a token of site ${meta.siteId}, which this data dir holds; this one is for ${status.instance.siteId}` }]);
     }
-    // A new cloud or a new site starts the pull from the beginning; a re-enrolment keeps the cursor.
-    const sameCloud = meta.cloudUrl === url && meta.siteId === status.instance.siteId;
+    // A new cloud or a new site starts the pull from the beginning; a re-enrolment with the same cloud keeps the
+    // cursor, at any address: from 0 a purged deletion would never be answered 410 (decision 39). Without ids
+    // (a cloud before schema v5) the address is all there is to compare.
+    const cloudId = status.cloudId ?? null;
+    const sameCloud = meta.siteId === status.instance.siteId && (cloudId !== null && meta.cloudId !== null ? cloudId === meta.cloudId : meta.cloudUrl === url);
     this.tokens.write(token);
     await this.db.write((tx) =>
-      writeMeta(tx, { cloudUrl: url, siteId: status.instance.siteId, instanceId: status.instance.instanceId, pullCursor: sameCloud ? meta.pullCursor : 0 }),
+      writeMeta(tx, { cloudUrl: url, cloudId, siteId: status.instance.siteId, instanceId: status.instance.instanceId, pullCursor: sameCloud ? meta.pullCursor : 0 }),
     );
     return this.status();
   }

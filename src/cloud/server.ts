@@ -19,6 +19,7 @@ import { systemClock, isoNow, type Clock } from '../domain/clock';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 import type { ConnectedSite } from '../db/cloud/entities/connected-site.entity';
 import { applyPushBatch } from './apply-push';
+import { readCloudId } from './cloud-identity';
 import { authenticate, recordVisit, viewOf } from './connected-sites';
 import { EventStreams, type EventStreamLimits } from './event-streams';
 import { closeGracefully, DEFAULT_SHUTDOWN_GRACE_MS } from './graceful-close';
@@ -77,6 +78,7 @@ function bearerToken(request: FastifyRequest): string | null {
 export async function buildCloudServer(options: CloudServerOptions): Promise<FastifyInstance> {
   const { db } = options;
   const clock = options.clock ?? systemClock;
+  const cloudId = await readCloudId(db);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
@@ -186,7 +188,7 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
       sync.get('/status', async (request): Promise<StatusResponse> => {
         await recordVisit(db, request.instance, visit(request));
         const instance = (await authenticate(db, bearerToken(request)!)) ?? request.instance;
-        return { serverTime: isoNow(clock), protocol: PROTOCOL_VERSION, instance: viewOf(instance), site: await siteCounts(db, instance.siteId) };
+        return { cloudId, serverTime: isoNow(clock), protocol: PROTOCOL_VERSION, instance: viewOf(instance), site: await siteCounts(db, instance.siteId) };
       });
     },
     { prefix: '/api/v1/sync' },

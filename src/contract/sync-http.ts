@@ -88,6 +88,8 @@ export const connectedSiteSchema = z.object({
 export type ConnectedSiteView = z.infer<typeof connectedSiteSchema>;
 
 export const statusResponseSchema = z.object({
+  /** The cloud's own id, the same at every address (absent from clouds before schema v5). */
+  cloudId: z.string().optional(),
   serverTime: isoTime,
   protocol: z.number().int(),
   instance: connectedSiteSchema,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
+import { readCloudId } from '../../src/cloud/cloud-identity';
 import { enrollInstance } from '../../src/cloud/enrolment';
 import { PullAnswerWriter } from '../../src/cloud/pull-answer';
 import { readPullPage } from '../../src/cloud/read-pull';
@@ -44,7 +45,7 @@ async function assertLighterDeviceWrites(db: CloudDatabase): Promise<void> {
 }
 
 describe('cloud migrations', () => {
-  it('0002 (tombstone horizon), 0003 (device JSON) and 0004 (lighter device writes) upgrade a v1 database holding rows: rows intact and pulled whole, horizon 0', async () => {
+  it('0002 (tombstone horizon), 0003 (device JSON), 0004 (lighter device writes) and 0005 (cloud identity) upgrade a v1 database holding rows: rows intact and pulled whole, horizon 0, an id that stays', async () => {
     const store = await createTestCloudDb();
     try {
       const v1 = new DataSource(
@@ -64,10 +65,11 @@ describe('cloud migrations', () => {
       );
       await v1.destroy();
 
+      let cloudId = '';
       const db = await CloudDatabase.open(store.target);
       try {
         const names = (await db.read((r) => r.query('SELECT name FROM migrations ORDER BY id'))).map((m: { name: string }) => m.name);
-        assert.deepEqual(names, ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003', 'CloudLighterDeviceWrites0000000000004']);
+        assert.deepEqual(names, ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003', 'CloudLighterDeviceWrites0000000000004', 'CloudIdentity0000000000005']);
         const sent = JSON.parse(new PullAnswerWriter().write(await readPullPage(db, 'hq', 0, 10), 'identity').body.toString('utf8'));
         const page = pullResponseSchema.parse(sent);
         assert.deepEqual(sent.changes, page.changes, 'no key beyond the contract');
@@ -77,8 +79,16 @@ describe('cloud migrations', () => {
         assert.equal(page.latestVersion, 7);
         assert.equal((await readPullPage(db, 'hq', 3, 10)).changeJson.length, 1, 'horizon 0: no cursor has expired');
         await assertLighterDeviceWrites(db);
+        cloudId = await readCloudId(db);
+        assert.match(cloudId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       } finally {
         await db.close();
+      }
+      const reopened = await CloudDatabase.open(store.target);
+      try {
+        assert.equal(await readCloudId(reopened), cloudId, 'made once, by the migration: reopening keeps it');
+      } finally {
+        await reopened.close();
       }
     } finally {
       await store.drop();

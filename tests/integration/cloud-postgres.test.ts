@@ -6,7 +6,7 @@ import { enrollInstance } from '../../src/cloud/enrolment';
 import { PullAnswerWriter } from '../../src/cloud/pull-answer';
 import { readPullPage } from '../../src/cloud/read-pull';
 import { pullResponseSchema } from '../../src/contract/sync-http';
-import { CloudDatabase } from '../../src/db/cloud/cloud-database';
+import { CLOUD_MIGRATIONS, CloudDatabase } from '../../src/db/cloud/cloud-database';
 import { TEST_CLOUD_BACKEND, createTestCloudDb, type TestCloudDb } from '../support/test-cloud-db';
 
 const skip = TEST_CLOUD_BACKEND === 'postgres' ? false : 'PostgreSQL specifics run in npm run test:integration:pg';
@@ -38,8 +38,12 @@ describe('the cloud schema on PostgreSQL', { skip }, () => {
     await db.close();
     db = await CloudDatabase.open(store.target);
     assert.equal(db.dialect, 'postgres');
-    const migrations = await db.read((r) => r.query('SELECT name FROM migrations'));
-    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003', 'CloudLighterDeviceWrites0000000000004']);
+    const migrations = await db.read((r) => r.query('SELECT name FROM migrations ORDER BY id'));
+    assert.deepEqual(
+      migrations.map((m: { name: string }) => m.name),
+      CLOUD_MIGRATIONS.map((migration) => new migration().name),
+      'each migration once, in order',
+    );
     assert.equal((await db.read((r) => r.query("SELECT count(*)::int AS n FROM connected_sites WHERE name = 'kept'")))[0].n, 1);
   });
 

@@ -101,4 +101,52 @@ describe('tombstone retention: 410 and the replacement sync', () => {
       await late.close();
     }
   });
+  it('an instance enrolled again at another address of the same cloud keeps its cursor, so a deletion purged meanwhile still reaches it', async () => {
+    const moved = await startTestInstance(cloud, 'hq');
+    try {
+      const goner = await office.app.addDevice({ mac: '02:00:00:00:0b:07', hostname: 'retired-during-the-move' });
+      await office.sync();
+      await moved.sync();
+      const { pullCursor, cloudId } = await moved.app.meta();
+      assert.ok(cloudId, 'the cloud told its id at enrolment');
+      await office.app.deleteDevice(goner.uuid);
+      await office.sync();
+      await purgeAll(cloud);
+
+      // The same server under another name (a new DNS name, a proxy): only the address differs.
+      const otherAddress = cloud.url.replace('127.0.0.1', 'localhost');
+      assert.notEqual(otherAddress, cloud.url);
+      await moved.app.init(otherAddress, await cloud.enroll('hq'));
+      assert.deepEqual(await moved.app.meta().then((m) => [m.cloudUrl, m.cloudId, m.pullCursor]), [otherAddress, cloudId, pullCursor], 'the same cloud: the cursor stays');
+
+      await moved.sync();
+      const [replacement, expired] = await moved.app.log(2);
+      assert.match(expired.error ?? '', /410/);
+      assert.equal(replacement.status, 'ok');
+      assert.ok(!(await moved.app.listDevices()).some((d) => d.uuid === goner.uuid), 'deleted in the cloud, tombstone purged: deleted here too');
+    } finally {
+      await moved.close();
+    }
+  });
+
+  it('a data dir enrolled with another cloud holding the same site id starts from 0 there and keeps its devices', async () => {
+    const other = await startTestCloud();
+    const moved = await startTestInstance(cloud, 'hq');
+    try {
+      await moved.sync();
+      const before = (await moved.app.listDevices()).map((d) => d.uuid).sort();
+      assert.ok(before.length > 0);
+      const first = await moved.app.meta();
+
+      await moved.app.init(other.url, await other.enroll('hq'));
+      const after = await moved.app.meta();
+      assert.notEqual(after.cloudId, first.cloudId, 'two clouds, two ids');
+      assert.equal(after.pullCursor, 0, 'versions of another cloud mean nothing here');
+      await moved.sync();
+      assert.deepEqual((await moved.app.listDevices()).map((d) => d.uuid).sort(), before, 'nothing deleted for being absent from a cloud it never came from');
+    } finally {
+      await moved.close();
+      await other.stop();
+    }
+  });
 });

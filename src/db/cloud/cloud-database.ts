@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SerialAccess } from '../serial-access';
 import { CloudDeviceEntity } from './entities/cloud-device.entity';
+import { CloudIdentityEntity } from './entities/cloud-identity.entity';
 import { CloudSyncLogEntity } from './entities/cloud-sync-log.entity';
 import { ConnectedSiteEntity } from './entities/connected-site.entity';
 import { PushBatchEntity } from './entities/push-batch.entity';
@@ -11,9 +12,10 @@ import { CloudInitialSchema0000000000001 } from './migrations/0001-initial-schem
 import { CloudTombstoneHorizon0000000000002 } from './migrations/0002-tombstone-horizon';
 import { CloudDeviceJson0000000000003 } from './migrations/0003-device-json';
 import { CloudLighterDeviceWrites0000000000004 } from './migrations/0004-lighter-device-writes';
+import { CloudIdentity0000000000005 } from './migrations/0005-cloud-identity';
 
-export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001, CloudTombstoneHorizon0000000000002, CloudDeviceJson0000000000003, CloudLighterDeviceWrites0000000000004];
-const ENTITIES = [CloudDeviceEntity, CloudSyncLogEntity, ConnectedSiteEntity, PushBatchEntity, SiteEntity];
+export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001, CloudTombstoneHorizon0000000000002, CloudDeviceJson0000000000003, CloudLighterDeviceWrites0000000000004, CloudIdentity0000000000005];
+const ENTITIES = [CloudDeviceEntity, CloudIdentityEntity, CloudSyncLogEntity, ConnectedSiteEntity, PushBatchEntity, SiteEntity];
 
 export type CloudDialect = 'sqlite' | 'postgres';
 

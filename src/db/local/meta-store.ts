@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { MetaEntity } from './entities/meta.entity';
 
 /** The instance's settings, kept in the `meta` table. */
@@ -6,6 +6,8 @@ export interface InstanceMeta {
   siteId: string | null;
   instanceId: string | null;
   cloudUrl: string | null;
+  /** The id the cloud gave in its status at enrolment (null: a cloud before schema v5). */
+  cloudId: string | null;
   /** The last cloud version pulled; only ever a server value, never a client clock. */
   pullCursor: number;
 }
@@ -17,11 +19,16 @@ export async function readMeta(db: EntityManager): Promise<InstanceMeta> {
     siteId: value('siteId'),
     instanceId: value('instanceId'),
     cloudUrl: value('cloudUrl'),
+    cloudId: value('cloudId'),
     pullCursor: Number(value('pullCursor') ?? 0),
   };
 }
 
+/** Stores these settings; a null one is removed (read back as null, never as the text "null"). */
 export async function writeMeta(tx: EntityManager, values: Partial<InstanceMeta>): Promise<void> {
-  const rows = Object.entries(values).map(([key, value]) => ({ key, value: String(value) }));
+  const entries = Object.entries(values);
+  const rows = entries.filter(([, value]) => value !== null).map(([key, value]) => ({ key, value: String(value) }));
+  const removed = entries.filter(([, value]) => value === null).map(([key]) => key);
   if (rows.length) await tx.getRepository(MetaEntity).upsert(rows, ['key']);
+  if (removed.length) await tx.getRepository(MetaEntity).delete({ key: In(removed) });
 }
