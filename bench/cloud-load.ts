@@ -63,6 +63,8 @@ interface ScenarioResult extends Scenario {
   cpuSeconds: CpuSeconds;
   /** The cloud's CPU (servers and PostgreSQL) per 1,000 changes applied, in ms: what the generator's share does not blur. */
   cloudCpuMsPer1000Changes: number | null;
+  /** Over all server processes, from /readyz: pulls their windows of recent changes answered, pulls that read the database, windows evicted. */
+  window: { pullsFromWindow: number; pullsFromDatabase: number; windowsEvicted: number };
 }
 
 interface CpuSeconds {
@@ -165,6 +167,16 @@ function cloudCpuMsPer1000Changes(backend: Scenario['backend'], cpu: CpuSeconds,
   return Math.round(((cpu.servers + database) * 1e6) / applied);
 }
 
+/** The windows of recent changes of every server process, summed (the first sync's pulls included). */
+async function windowStats(servers: CloudProcess[]): Promise<ScenarioResult['window']> {
+  const total = { pullsFromWindow: 0, pullsFromDatabase: 0, windowsEvicted: 0 };
+  for (const server of servers) {
+    const { recentChanges } = (await (await fetch(`${server.url}/readyz`)).json()) as { recentChanges: typeof total };
+    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += recentChanges[key];
+  }
+  return total;
+}
+
 async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const store = await createTestCloudDb(scenario.backend);
   const db = await CloudDatabase.open(store.target);
@@ -220,6 +232,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuSpent(cpuAtStart, cpuReading(servers));
     lag.disable();
+    const window = await windowStats(servers);
 
     // Quiet: everyone pulls what is left, then every replica must equal its site in the cloud.
     await Promise.all(instances.map((instance) => instance.pullAll()));
@@ -251,6 +264,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       generatorLagP99Ms: Math.round(lag.percentile(99) / 1e5) / 10,
       cpuSeconds: cpu,
       cloudCpuMsPer1000Changes: cloudCpuMsPer1000Changes(scenario.backend, cpu, applied),
+      window,
       devicesInCloud,
     };
   } finally {
@@ -284,6 +298,7 @@ async function main() {
         `generator loop lag p99 ${result.generatorLagP99Ms} ms`,
         `CPU s generator/servers/PostgreSQL ${result.cpuSeconds.generator}/${result.cpuSeconds.servers ?? 'n/a'}/${result.backend === 'postgres' ? (result.cpuSeconds.postgres ?? 'n/a') : '-'}`,
         `cloud CPU ${result.cloudCpuMsPer1000Changes ?? 'n/a'} ms per 1,000 changes`,
+        `pulls from window/database ${result.window.pullsFromWindow}/${result.window.pullsFromDatabase}, windows evicted ${result.window.windowsEvicted}`,
         `conflicts ${result.conflicts}`,
         `errors ${result.errors}`,
         `replicas = cloud: ${result.replicasEqualCloud ? 'yes' : 'NO'} (${result.devicesInCloud} devices)`,

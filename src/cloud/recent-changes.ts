@@ -135,10 +135,23 @@ class SiteWindow {
  * (DESIGN §3), and a device written again leaves its old version. A cursor
  * below the window's floor is served by the database as before.
  */
+/** What a process's window has done since it started: how to tell whether its bounds suit the cloud. */
+export interface RecentChangesStats {
+  /** Sites with a window now, and the device JSON they hold (characters). */
+  sites: number;
+  chars: number;
+  /** Pulls answered from a window, and those that read the database (a cursor below the window, a failed read). */
+  pullsFromWindow: number;
+  pullsFromDatabase: number;
+  /** Windows forgotten to fit the memory budget: many, with many pulls from the database, ask for a larger budget. */
+  windowsEvicted: number;
+}
+
 export class RecentChanges {
   /** In order of last use: the first is the site pulled least recently. */
   private readonly windows = new Map<string, SiteWindow>();
   private chars = 0;
+  private readonly counts = { pullsFromWindow: 0, pullsFromDatabase: 0, windowsEvicted: 0 };
 
   constructor(
     private readonly db: CloudDatabase,
@@ -156,11 +169,21 @@ export class RecentChanges {
       await this.refresh(siteId, window);
     } catch {
       // The database's own answer: its error when it is down, and a row without its JSON fails only the pages that hold it.
-      return readPullPage(this.db, siteId, since, limit);
+      return this.readDatabase(siteId, since, limit);
     }
     refuseExpiredCursor(since, window.purgedVersion);
-    if (since < window.floor) return readPullPage(this.db, siteId, since, limit);
+    if (since < window.floor) return this.readDatabase(siteId, since, limit);
+    this.counts.pullsFromWindow++;
     return window.page(since, limit);
+  }
+
+  get stats(): RecentChangesStats {
+    return { sites: this.windows.size, chars: this.chars, ...this.counts };
+  }
+
+  private readDatabase(siteId: string, since: number, limit: number): Promise<PullPage> {
+    this.counts.pullsFromDatabase++;
+    return readPullPage(this.db, siteId, since, limit);
   }
 
   /** Resolves once a read that began after this call has reached the window. */
@@ -201,6 +224,7 @@ export class RecentChanges {
       if (this.chars <= this.limits.totalChars) return;
       this.windows.delete(siteId);
       this.chars -= window.chars;
+      this.counts.windowsEvicted++;
     }
   }
 }

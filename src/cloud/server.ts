@@ -107,7 +107,8 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
 
   const eventStreams = new EventStreams(options.eventStreamLimits);
   closeGracefully(app, eventStreams, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-  registerHealthRoutes(app, db, eventStreams);
+  const recentChanges = new RecentChanges(db);
+  registerHealthRoutes(app, db, eventStreams, recentChanges);
 
   const failedAuth = new FailedAuthLimiter(options.failedAuthLimits);
   await app.register(
@@ -164,7 +165,6 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
       });
 
       const pullAnswers = new PullAnswerWriter();
-      const recentChanges = new RecentChanges(db);
       // Not through @fastify/compress: the writer compresses the page from its reused buffer (decision 36).
       sync.get('/pull', { compress: false }, async (request, reply) => {
         const query = parse(pullQuerySchema, request.query);

@@ -44,7 +44,12 @@ describe('operating the cloud server (the real `cloud serve` process)', () => {
     assert.deepEqual(await health.json(), { status: 'ok' });
     const ready = await fetch(`${server.url}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(await ready.json(), { status: 'ready', database: db.dialect, eventStreams: 0 });
+    assert.deepEqual(await ready.json(), {
+      status: 'ready',
+      database: db.dialect,
+      eventStreams: 0,
+      recentChanges: { sites: 0, chars: 0, pullsFromWindow: 0, pullsFromDatabase: 0, windowsEvicted: 0 },
+    });
   });
 
   it('logs each request as JSON with its request id, and never a token', async () => {

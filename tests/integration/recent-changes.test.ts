@@ -117,6 +117,25 @@ describe("a server's window of recent changes answers every pull as the database
     }
   });
 
+  it('counts the pulls it answers, those that read the database and the windows it forgets, for /readyz', async () => {
+    const a = await enrol('window-stats-a');
+    const b = await enrol('window-stats-b');
+    await push(a, 6, 0, 0);
+    await push(b, 6, 0, 0);
+    // Room for about 7 changes of JSON: a's window holds 3, b's then 6, which forgets a's.
+    const recent = new RecentChanges(db, { changesPerSite: 40, totalChars: 7 * 330 });
+    const top = (await readPullPage(db, a.siteId, 0, 1)).latestVersion;
+
+    await recent.page(a.siteId, top - 3, 1000); // opens a's window at this cursor
+    await recent.page(a.siteId, top - 2, 1000);
+    await recent.page(a.siteId, top - 5, 1000); // below the window: the database answers
+    assert.deepEqual(recent.stats, { sites: 1, chars: recent.stats.chars, pullsFromWindow: 2, pullsFromDatabase: 1, windowsEvicted: 0 });
+    assert.ok(recent.stats.chars > 0);
+
+    await recent.page(b.siteId, 0, 1000);
+    assert.deepEqual(recent.stats, { sites: 1, chars: recent.stats.chars, pullsFromWindow: 3, pullsFromDatabase: 1, windowsEvicted: 1 });
+  });
+
   it('a cursor below the tombstone horizon is still answered 410 once the window holds the site', async () => {
     const instance = await enrol('window-purge');
     const recent = new RecentChanges(db);
