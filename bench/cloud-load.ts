@@ -63,8 +63,8 @@ interface ScenarioResult extends Scenario {
   cpuSeconds: CpuSeconds;
   /** The cloud's CPU (servers and PostgreSQL) per 1,000 changes applied, in ms: what the generator's share does not blur. */
   cloudCpuMsPer1000Changes: number | null;
-  /** Over all server processes, from /readyz: pulls their windows of recent changes answered, pulls that read the database, windows evicted. */
-  window: { pullsFromWindow: number; pullsFromDatabase: number; windowsEvicted: number };
+  /** Over all server processes, from /readyz: what their windows of recent changes did (RecentChangesStats). */
+  window: { pullsFromWindow: number; windowsOpened: number; pullsFromDatabase: number; windowsEvicted: number };
 }
 
 interface CpuSeconds {
@@ -169,7 +169,7 @@ function cloudCpuMsPer1000Changes(backend: Scenario['backend'], cpu: CpuSeconds,
 
 /** The windows of recent changes of every server process, summed (the first sync's pulls included). */
 async function windowStats(servers: CloudProcess[]): Promise<ScenarioResult['window']> {
-  const total = { pullsFromWindow: 0, pullsFromDatabase: 0, windowsEvicted: 0 };
+  const total = { pullsFromWindow: 0, windowsOpened: 0, pullsFromDatabase: 0, windowsEvicted: 0 };
   for (const server of servers) {
     const { recentChanges } = (await (await fetch(`${server.url}/readyz`)).json()) as { recentChanges: typeof total };
     for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += recentChanges[key];
@@ -298,7 +298,7 @@ async function main() {
         `generator loop lag p99 ${result.generatorLagP99Ms} ms`,
         `CPU s generator/servers/PostgreSQL ${result.cpuSeconds.generator}/${result.cpuSeconds.servers ?? 'n/a'}/${result.backend === 'postgres' ? (result.cpuSeconds.postgres ?? 'n/a') : '-'}`,
         `cloud CPU ${result.cloudCpuMsPer1000Changes ?? 'n/a'} ms per 1,000 changes`,
-        `pulls from window/database ${result.window.pullsFromWindow}/${result.window.pullsFromDatabase}, windows evicted ${result.window.windowsEvicted}`,
+        `pulls from an open window/opening one/the database ${result.window.pullsFromWindow}/${result.window.windowsOpened}/${result.window.pullsFromDatabase}, windows evicted ${result.window.windowsEvicted}`,
         `conflicts ${result.conflicts}`,
         `errors ${result.errors}`,
         `replicas = cloud: ${result.replicasEqualCloud ? 'yes' : 'NO'} (${result.devicesInCloud} devices)`,

@@ -120,12 +120,14 @@ export class LocalApp {
     }
     // A new cloud or a new site starts the pull from the beginning; a re-enrolment with the same cloud keeps the
     // cursor, at any address: from 0 a purged deletion would never be answered 410 (decision 39). Without ids
-    // (a cloud before schema v5) the address is all there is to compare.
+    // (a cloud before schema v5) the address is all there is to compare. A cursor past the cloud's newest
+    // version (a cloud restored from an older backup) would skip the versions it hands out again.
     const cloudId = status.cloudId ?? null;
     const sameCloud = meta.siteId === status.instance.siteId && (cloudId !== null && meta.cloudId !== null ? cloudId === meta.cloudId : meta.cloudUrl === url);
+    const keepCursor = sameCloud && meta.pullCursor <= status.site.latestVersion;
     this.tokens.write(token);
     await this.db.write((tx) =>
-      writeMeta(tx, { cloudUrl: url, cloudId, siteId: status.instance.siteId, instanceId: status.instance.instanceId, pullCursor: sameCloud ? meta.pullCursor : 0 }),
+      writeMeta(tx, { cloudUrl: url, cloudId, siteId: status.instance.siteId, instanceId: status.instance.instanceId, pullCursor: keepCursor ? meta.pullCursor : 0 }),
     );
     return this.status();
   }
@@ -197,6 +199,14 @@ export class LocalApp {
     return this.db.read((r) => listSyncLog(r, limit));
   }
 
+  /** Stores the id the cloud at `cloudUrl` gave, unless an enrolment changed the cloud or its id meanwhile. */
+  private adoptCloudId(cloudUrl: string, cloudId: string): Promise<void> {
+    return this.db.write(async (tx) => {
+      const meta = await readMeta(tx);
+      if (meta.cloudUrl === cloudUrl && meta.cloudId === null) await writeMeta(tx, { cloudId });
+    });
+  }
+
   /** Diagnostics; asks the cloud for its view when enrolled (a short timeout keeps it quick offline). */
   async status(): Promise<StatusReport> {
     const meta = await this.meta();
@@ -214,6 +224,8 @@ export class LocalApp {
       try {
         const remote = await new CloudClient({ baseUrl: meta.cloudUrl, token, timeoutMs: 3000 }).status();
         connection = 'online';
+        // A data dir enrolled before clouds had ids learns its cloud's here, so a later move keeps its cursor.
+        if (meta.cloudId === null && remote.cloudId !== undefined) await this.adoptCloudId(meta.cloudUrl, remote.cloudId);
         cloud = { lastPushAt: remote.instance.lastPushAt, lastPullAt: remote.instance.lastPullAt };
       } catch (error) {
         connection = error instanceof SyncFailure && error.kind === 'unauthorized' ? 'unauthorized' : 'offline';

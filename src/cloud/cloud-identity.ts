@@ -7,7 +7,12 @@ import type { CloudDatabase } from '../db/cloud/cloud-database';
  * from. A database restored from a backup keeps it: the same cloud, earlier.
  */
 export async function readCloudId(db: CloudDatabase): Promise<string> {
-  const [identity] = await db.read((r) => r.getRepository(CloudIdentityEntity).find({ take: 1 }));
-  if (!identity) throw new Error('the cloud database has no cloud_identity row: it was changed by hand; restore it from a backup');
-  return identity.cloudId;
+  const rows = await db.read((r) => r.getRepository(CloudIdentityEntity).find());
+  if (rows.length !== 1) {
+    throw new Error(
+      `the cloud database holds ${rows.length} cloud_identity rows, not 1: it was changed by hand. Restore it from a backup, or keep one row ` +
+        '(a new id makes every instance enrolled again start its pull from 0)',
+    );
+  }
+  return rows[0].cloudId;
 }

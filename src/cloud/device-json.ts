@@ -2,7 +2,7 @@ import type { RemoteDevice } from '../contract/device';
 import { DEVICE_PROPERTY_COLUMNS } from '../db/columns';
 
 /** The keys of the device JSON, in column order. */
-export const DEVICE_JSON_KEYS: readonly string[] = [...DEVICE_PROPERTY_COLUMNS.map(([property]) => property), 'version'];
+export const DEVICE_JSON_KEYS: readonly (keyof RemoteDevice)[] = [...DEVICE_PROPERTY_COLUMNS.map(([property]) => property), 'version'];
 
 /**
  * The device JSON of CONTRACT.md as a pull carries it, keys in column
@@ -12,6 +12,6 @@ export const DEVICE_JSON_KEYS: readonly string[] = [...DEVICE_PROPERTY_COLUMNS.m
  */
 export function deviceJson(device: RemoteDevice): string {
   const record: Record<string, unknown> = {};
-  for (const key of DEVICE_JSON_KEYS) record[key] = device[key as keyof RemoteDevice];
+  for (const key of DEVICE_JSON_KEYS) record[key] = device[key];
   return JSON.stringify(record);
 }

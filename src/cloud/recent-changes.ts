@@ -140,10 +140,16 @@ export interface RecentChangesStats {
   /** Sites with a window now, and the device JSON they hold (characters). */
   sites: number;
   chars: number;
-  /** Pulls answered from a window, and those that read the database (a cursor below the window, a failed read). */
+  /** Pulls answered from a window already open: the database read only what was new. */
   pullsFromWindow: number;
+  /** Pulls that opened a window (a site's first in this process, or once its window was evicted): read from their cursor on. */
+  windowsOpened: number;
+  /** Pulls the database answered alone: a cursor below the window, a failed read. */
   pullsFromDatabase: number;
-  /** Windows forgotten to fit the memory budget: many, with many pulls from the database, ask for a larger budget. */
+  /**
+   * Windows forgotten to fit the memory budget. Many, with windows opened about as often, mean the budget
+   * is too small for the sites this process serves: each reopening reads the site's changes again.
+   */
   windowsEvicted: number;
 }
 
@@ -151,7 +157,7 @@ export class RecentChanges {
   /** In order of last use: the first is the site pulled least recently. */
   private readonly windows = new Map<string, SiteWindow>();
   private chars = 0;
-  private readonly counts = { pullsFromWindow: 0, pullsFromDatabase: 0, windowsEvicted: 0 };
+  private readonly counts = { pullsFromWindow: 0, windowsOpened: 0, pullsFromDatabase: 0, windowsEvicted: 0 };
 
   constructor(
     private readonly db: CloudDatabase,
@@ -162,7 +168,8 @@ export class RecentChanges {
 
   async page(siteId: string, since: number, limit: number): Promise<PullPage> {
     // A site's first pull opens its window at that pull's cursor; the read below fills it.
-    const window = this.windows.get(siteId) ?? new SiteWindow(since);
+    const open = this.windows.get(siteId);
+    const window = open ?? new SiteWindow(since);
     this.windows.delete(siteId);
     this.windows.set(siteId, window);
     try {
@@ -173,7 +180,7 @@ export class RecentChanges {
     }
     refuseExpiredCursor(since, window.purgedVersion);
     if (since < window.floor) return this.readDatabase(siteId, since, limit);
-    this.counts.pullsFromWindow++;
+    this.counts[open ? 'pullsFromWindow' : 'windowsOpened']++;
     return window.page(since, limit);
   }
 

@@ -89,7 +89,7 @@ export type ConnectedSiteView = z.infer<typeof connectedSiteSchema>;
 
 export const statusResponseSchema = z.object({
   /** The cloud's own id, the same at every address (absent from clouds before schema v5). */
-  cloudId: z.string().optional(),
+  cloudId: z.string().min(1).max(64).optional(),
   serverTime: isoTime,
   protocol: z.number().int(),
   instance: connectedSiteSchema,

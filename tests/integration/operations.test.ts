@@ -48,7 +48,7 @@ describe('operating the cloud server (the real `cloud serve` process)', () => {
       status: 'ready',
       database: db.dialect,
       eventStreams: 0,
-      recentChanges: { sites: 0, chars: 0, pullsFromWindow: 0, pullsFromDatabase: 0, windowsEvicted: 0 },
+      recentChanges: { sites: 0, chars: 0, pullsFromWindow: 0, windowsOpened: 0, pullsFromDatabase: 0, windowsEvicted: 0 },
     });
   });
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { pickFields, type Device, type DeviceFields } from '../../domain/device';
-import { DEVICE_COLUMNS, DEVICE_SELECT } from '../columns';
+import { DEVICE_COLUMNS, DEVICE_PROPERTY_COLUMNS, DEVICE_SELECT } from '../columns';
 
 /** A local device with the bookkeeping the sync needs. */
 export interface LocalRecord {
@@ -103,23 +103,7 @@ export async function nextLocalSeq(tx: EntityManager): Promise<number> {
 }
 
 function deviceValues(device: Device): unknown[] {
-  return [
-    device.uuid,
-    device.siteId,
-    device.hostname,
-    device.mac,
-    device.ip,
-    device.assetTag,
-    device.serial,
-    device.model,
-    device.vendor,
-    device.location,
-    device.notes,
-    device.status,
-    device.createdAt,
-    device.updatedAt,
-    device.deletedAt,
-  ];
+  return DEVICE_PROPERTY_COLUMNS.map(([property]) => device[property]);
 }
 
 const UPSERT_COLUMNS = [...DEVICE_COLUMNS, 'local_seq', 'pushed_seq'];

@@ -24,9 +24,9 @@ export async function readMeta(db: EntityManager): Promise<InstanceMeta> {
   };
 }
 
-/** Stores these settings; a null one is removed (read back as null, never as the text "null"). */
+/** Stores these settings; a null one is removed (read back as null, never as the text "null"), an undefined one left as it is. */
 export async function writeMeta(tx: EntityManager, values: Partial<InstanceMeta>): Promise<void> {
-  const entries = Object.entries(values);
+  const entries = Object.entries(values).filter(([, value]) => value !== undefined);
   const rows = entries.filter(([, value]) => value !== null).map(([key, value]) => ({ key, value: String(value) }));
   const removed = entries.filter(([, value]) => value === null).map(([key]) => key);
   if (rows.length) await tx.getRepository(MetaEntity).upsert(rows, ['key']);
