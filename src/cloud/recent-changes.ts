@@ -119,22 +119,6 @@ class SiteWindow {
   }
 }
 
-/**
- * A server process's memory of each site's recent changes, so that the
- * ten instances of a site pulling the same new changes cost the database
- * one read of them, not ten (decision 38).
- *
- * Correctness rests on one rule: a pull is answered from a read of the
- * database that began after the pull arrived, so it sees every change
- * committed before it, as a direct read would (a push's answer comes after
- * its commit, so its instance's next pull sees it). Pulls of a site that
- * arrive while a read is in flight share one read queued behind it. Each
- * read asks only for the changes after the window's top, in one snapshot
- * with the site's counters, so the window stays what the database holds:
- * versions of a site are allocated under its lock and commit in order
- * (DESIGN §3), and a device written again leaves its old version. A cursor
- * below the window's floor is served by the database as before.
- */
 /** What a process's window has done since it started: how to tell whether its bounds suit the cloud. */
 export interface RecentChangesStats {
   /** Sites with a window now, and the device JSON they hold (characters). */
@@ -153,6 +137,22 @@ export interface RecentChangesStats {
   windowsEvicted: number;
 }
 
+/**
+ * A server process's memory of each site's recent changes, so that the
+ * ten instances of a site pulling the same new changes cost the database
+ * one read of them, not ten (decision 38).
+ *
+ * Correctness rests on one rule: a pull is answered from a read of the
+ * database that began after the pull arrived, so it sees every change
+ * committed before it, as a direct read would (a push's answer comes after
+ * its commit, so its instance's next pull sees it). Pulls of a site that
+ * arrive while a read is in flight share one read queued behind it. Each
+ * read asks only for the changes after the window's top, in one snapshot
+ * with the site's counters, so the window stays what the database holds:
+ * versions of a site are allocated under its lock and commit in order
+ * (DESIGN §3), and a device written again leaves its old version. A cursor
+ * below the window's floor is served by the database as before.
+ */
 export class RecentChanges {
   /** In order of last use: the first is the site pulled least recently. */
   private readonly windows = new Map<string, SiteWindow>();

@@ -6,7 +6,7 @@ export interface InstanceMeta {
   siteId: string | null;
   instanceId: string | null;
   cloudUrl: string | null;
-  /** The id the cloud gave in its status at enrolment (null: a cloud before schema v5). */
+  /** The id its cloud gave in its status (null: a cloud before schema v5, or a data dir enrolled before ids that has not read its status since). */
   cloudId: string | null;
   /** The last cloud version pulled; only ever a server value, never a client clock. */
   pullCursor: number;

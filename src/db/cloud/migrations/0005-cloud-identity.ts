@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Cloud schema v5: the cloud's own id, made once here and never changed
- * (decision 39). An instance enrolled again at another address of the same
+ * Cloud schema v5: the cloud's own id, made once here (decision 39; only
+ * an operator starting another cloud from a copy of this database changes
+ * it, operations.md). An instance enrolled again at another address of the same
  * cloud keeps its pull cursor, so the 410 of a purged tombstone still
  * reaches it; another cloud holding the same site id has another id, and
  * the instance starts from 0 there.
