@@ -191,9 +191,8 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     }
 
     // Not timed: every instance's first sync, so the timed rounds meet a cloud in use, not an empty one. On
-    // PostgreSQL, then the statistics autovacuum keeps: it analyzes a table within autovacuum_naptime (a
-    // minute) of its growth, longer than a timed run; a fresh table's planner takes its sites for empty and
-    // decides pushes by scanning every live device of the site.
+    // PostgreSQL, then the statistics autovacuum keeps (it analyzes a table within a minute of its growth,
+    // longer than a timed run): a cloud in use has them, though deciding a push does not need them (decision 35).
     await Promise.all(instances.map(async (instance) => (await instance.client.push(instance.batch()), instance.pullAll())));
     await Promise.all(instances.map((instance) => instance.pullAll()));
     if (scenario.backend === 'postgres') await db.execute('ANALYZE devices, sites, connected_sites', []);

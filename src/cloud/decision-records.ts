@@ -4,7 +4,7 @@ import type { PushChange } from '../contract/sync-http';
 import { normalizeMac } from '../domain/mac';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { LiveIdentities } from './live-identities';
-import { selectCloudDevices } from './select-cloud-devices';
+import { cloudDeviceSelect, selectCloudDevices } from './select-cloud-devices';
 
 /** What changes of a site are decided against: each uuid's current record (of any site) and who holds each identity. */
 export interface DecisionRecords {
@@ -24,15 +24,24 @@ export async function loadDecisionRecords(db: CloudDatabase, tx: EntityManager, 
   const macs = [...new Set(changes.flatMap((c) => (c.fields.mac ? [normalizeMac(c.fields.mac) ?? c.fields.mac] : [])))];
   const tags = [...new Set(changes.flatMap((c) => (c.fields.assetTag ? [c.fields.assetTag.trim()] : [])))];
   const params: unknown[] = [];
-  // PostgreSQL takes each list as one array parameter: planning a hundred separate ones cost it more than the lookups.
-  const oneOf = (values: string[]) =>
-    db.dialect === 'postgres' ? `= ANY(${db.param(params.push(values))}::text[])` : `IN (${values.map((value) => db.param(params.push(value))).join(',')})`;
-  const arms: string[] = [];
-  if (uuids.length) arms.push(`uuid ${oneOf(uuids)}`);
-  for (const [column, values] of [['mac', macs], ['asset_tag', tags]] as const) {
-    if (values.length) arms.push(`site_id = ${db.param(params.push(siteId))} AND deleted_at IS NULL AND ${column} ${oneOf(values)}`);
+  const param = (value: unknown) => db.param(params.push(value));
+  const selects: string[] = [];
+  if (uuids.length) {
+    // PostgreSQL takes each list as one array parameter: planning a hundred separate ones cost it more than the lookups.
+    selects.push(cloudDeviceSelect(db.dialect === 'postgres' ? `uuid = ANY(${param(uuids)}::text[])` : `uuid IN (${uuids.map(param).join(',')})`));
   }
-  const rows = arms.length ? await selectCloudDevices(tx, arms, params) : [];
+  for (const [column, values] of [['mac', macs], ['asset_tag', tags]] as const) {
+    if (!values.length) continue;
+    const live = `site_id = ${param(siteId)} AND deleted_at IS NULL AND ${column}`;
+    selects.push(
+      db.dialect === 'postgres'
+        ? // One probe of the live-identity index per value (it is unique: LIMIT 1 says so, and keeps the planner from
+          // merging the probes into one scan). `= ANY(list)` let a planner without statistics scan the whole site (decision 35).
+          `SELECT holder.* FROM unnest(${param(values)}::text[]) AS wanted(value) CROSS JOIN LATERAL (${cloudDeviceSelect(`${live} = wanted.value`)} LIMIT 1) AS holder`
+        : cloudDeviceSelect(`${live} IN (${values.map(param).join(',')})`),
+    );
+  }
+  const rows = selects.length ? await selectCloudDevices(tx, selects, params) : [];
   const wanted = new Set(uuids);
   const found = [...new Map(rows.map((row) => [row.uuid, row])).values()];
   return {
