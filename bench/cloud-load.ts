@@ -191,8 +191,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     }
 
     // Not timed: every instance's first sync, so the timed rounds meet a cloud in use, not an empty one. On
-    // PostgreSQL, then the statistics autovacuum keeps (it analyzes a table within a minute of its growth,
-    // longer than a timed run): a cloud in use has them, though deciding a push does not need them (decision 35).
+    // PostgreSQL, then ANALYZE, as autovacuum would within a minute; deciding a push does not need it (decision 35).
     await Promise.all(instances.map(async (instance) => (await instance.client.push(instance.batch()), instance.pullAll())));
     await Promise.all(instances.map((instance) => instance.pullAll()));
     if (scenario.backend === 'postgres') await db.execute('ANALYZE devices, sites, connected_sites', []);

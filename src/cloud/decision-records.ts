@@ -35,9 +35,9 @@ export async function loadDecisionRecords(db: CloudDatabase, tx: EntityManager, 
     const live = `site_id = ${param(siteId)} AND deleted_at IS NULL AND ${column}`;
     selects.push(
       db.dialect === 'postgres'
-        ? // One probe of the live-identity index per value (it is unique: LIMIT 1 says so, and keeps the planner from
-          // merging the probes into one scan). `= ANY(list)` let a planner without statistics scan the whole site (decision 35).
-          `SELECT holder.* FROM unnest(${param(values)}::text[]) AS wanted(value) CROSS JOIN LATERAL (${cloudDeviceSelect(`${live} = wanted.value`)} LIMIT 1) AS holder`
+        ? // One probe of the live-identity index per value: the index is unique, so LIMIT 1 drops nothing, and it keeps
+          // the planner from folding the probes into one scan, as it did `= ANY(list)` without statistics (decision 35).
+          `SELECT holder.* FROM unnest(${param(values)}::text[]) AS named(value) CROSS JOIN LATERAL (${cloudDeviceSelect(`${live} = named.value`)} LIMIT 1) AS holder`
         : cloudDeviceSelect(`${live} IN (${values.map(param).join(',')})`),
     );
   }
