@@ -48,10 +48,30 @@ const enrollToken = async (name: string) => (await cli<{ token: string }>(['clou
 const onSecondPc = <T>(...args: string[]) => cli<T>(['--data-dir', secondPc, ...args]);
 
 /** Clicks Sync now and waits for the run it started to finish (the button comes back). */
+/** The newest audit row of a manual run, and whether the worker is still running, as the page's API tells. */
+function manualRunState() {
+  return page.evaluate(async () => {
+    const log = await window.sitesync!.log.list({ limit: 20 });
+    const state = await window.sitesync!.sync.state({});
+    const manual = log.ok ? log.value.filter((row) => row.trigger === 'manual').map((row) => row.id) : [];
+    return { lastManualRow: Math.max(0, ...manual), running: state.ok && state.value.phase === 'running' };
+  });
+}
+
+/**
+ * Clicks Sync now and waits until that run is over: its audit row is written and the worker is no longer
+ * running. The button alone cannot tell: right after the click it still reads "Sync now", before the
+ * worker's first event arrives.
+ */
 async function syncNow() {
   const button = page.getByRole('button', { name: /^(Sync now|Syncing…)$/ });
   await expect(button).toHaveText('Sync now');
+  const before = (await manualRunState()).lastManualRow;
   await button.click();
+  await expect.poll(async () => {
+    const now = await manualRunState();
+    return now.lastManualRow > before && !now.running;
+  }).toBe(true);
   await expect(button).toHaveText('Sync now');
 }
 
