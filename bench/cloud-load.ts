@@ -17,6 +17,7 @@ import type { PushChange } from '../src/contract/sync-http';
 import { CloudDatabase } from '../src/db/cloud/cloud-database';
 import { startCloudProcess, type CloudProcess } from '../tests/support/cloud-process';
 import { createTestCloudDb } from '../tests/support/test-cloud-db';
+import { judgeTargets } from './cloud-targets';
 import { LeanSyncClient } from './lean-sync-client';
 import { postgresCpuSeconds, processCpuSeconds } from './process-cpu';
 
@@ -303,7 +304,10 @@ async function main() {
       ].join(' | '),
     );
   }
-  writeFileSync(join(__dirname, 'cloud-results.json'), `${JSON.stringify({ instances: INSTANCES, sites: SITES, rounds: ROUNDS, batch: BATCH, runs: results }, null, 2)}\n`);
+  const targets = judgeTargets(results);
+  console.log('\ntargets of issue 4, from these runs:');
+  for (const verdict of targets) console.log(`  ${verdict.met ? 'met    ' : 'NOT met'}  ${verdict.target}: ${verdict.figures}`);
+  writeFileSync(join(__dirname, 'cloud-results.json'), `${JSON.stringify({ instances: INSTANCES, sites: SITES, rounds: ROUNDS, batch: BATCH, runs: results, targets }, null, 2)}\n`);
   if (results.some((r) => !r.replicasEqualCloud)) process.exitCode = 1;
 }
 
