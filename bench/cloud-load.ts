@@ -17,7 +17,7 @@ import type { PushChange } from '../src/contract/sync-http';
 import { CloudDatabase } from '../src/db/cloud/cloud-database';
 import { startCloudProcess, type CloudProcess } from '../tests/support/cloud-process';
 import { createTestCloudDb } from '../tests/support/test-cloud-db';
-import { judgeTargets } from './cloud-targets';
+import { judgeTargets, verdictLine } from './cloud-targets';
 import { LeanSyncClient } from './lean-sync-client';
 import { postgresCpuSeconds, processCpuSeconds } from './process-cpu';
 
@@ -304,9 +304,9 @@ async function main() {
       ].join(' | '),
     );
   }
-  const targets = judgeTargets(results);
+  const targets = judgeTargets(results, INSTANCES);
   console.log('\ntargets of issue 4, from these runs:');
-  for (const verdict of targets) console.log(`  ${verdict.met ? 'met    ' : 'NOT met'}  ${verdict.target}: ${verdict.figures}`);
+  for (const verdict of targets) console.log(verdictLine(verdict));
   writeFileSync(join(__dirname, 'cloud-results.json'), `${JSON.stringify({ instances: INSTANCES, sites: SITES, rounds: ROUNDS, batch: BATCH, runs: results, targets }, null, 2)}\n`);
   if (results.some((r) => !r.replicasEqualCloud)) process.exitCode = 1;
 }

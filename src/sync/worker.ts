@@ -82,6 +82,7 @@ export function startSyncWorkers(config: SyncWorkersConfig): SyncWorkers | null 
   let timer: unknown = null;
   let current: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
+  let queuedKind: SyncTrigger | null = null;
   let stopped = false;
   const abort = new AbortController();
 
@@ -131,8 +132,14 @@ export function startSyncWorkers(config: SyncWorkersConfig): SyncWorkers | null 
   function trigger(kind: SyncTrigger): Promise<void> {
     if (stopped) return Promise.resolve();
     if (current) {
-      // One follow-up run covers every trigger that arrives while a run is under way.
-      queued ??= current.then(() => trigger(kind));
+      // One follow-up run covers every trigger that arrives while a run is under way. It runs as the
+      // first of them, unless a person asked: then the audit log says so (a "manual" run).
+      if (queuedKind === null || kind === 'manual') queuedKind = kind;
+      queued ??= current.then(() => {
+        const follow = queuedKind!;
+        queuedKind = null;
+        return trigger(follow);
+      });
       return queued;
     }
     if (timer !== null) timers.clearTimeout(timer);

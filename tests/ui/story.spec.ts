@@ -47,7 +47,6 @@ async function shot(name: string) {
 const enrollToken = async (name: string) => (await cli<{ token: string }>(['cloud', '--db', cloudDb, 'enroll', '--site', 'warehouse-3', '--name', name])).token;
 const onSecondPc = <T>(...args: string[]) => cli<T>(['--data-dir', secondPc, ...args]);
 
-/** Clicks Sync now and waits for the run it started to finish (the button comes back). */
 /** The newest audit row of a manual run, and whether the worker is still running, as the page's API tells. */
 function manualRunState() {
   return page.evaluate(async () => {

@@ -96,6 +96,31 @@ describe('startSyncWorkers', () => {
     await workers.stop();
   });
 
+  it('a follow-up run a person asked for is logged as manual, whichever trigger queued it first', async () => {
+    const timers = new ManualTimers();
+    const run = controllableRun();
+    const workers = startSyncWorkers({ role: 'local', run: run.run, timers })!;
+    const live = workers.trigger('live');
+    const manual = workers.trigger('manual');
+    const scheduled = workers.trigger('schedule');
+    assert.equal(live === manual && manual === scheduled, true, 'one follow-up run for all three');
+    run.finish();
+    await run.started(2);
+    assert.deepEqual(run.triggers, ['startup', 'manual']);
+    run.finish();
+    await live;
+    // With no person among them, the follow-up keeps the first trigger.
+    void workers.trigger('schedule'); // nothing is running: it starts at once
+    const followUp = workers.trigger('live');
+    assert.equal(workers.trigger('schedule'), followUp, 'a later trigger joins the same follow-up');
+    run.finish();
+    await run.started(4);
+    assert.deepEqual(run.triggers.slice(2), ['schedule', 'live']);
+    run.finish();
+    await followUp;
+    await workers.stop();
+  });
+
   it('backs off exponentially, with jitter and a cap, while offline; resets after a success', async () => {
     const timers = new ManualTimers();
     const run = controllableRun();
