@@ -49,7 +49,7 @@ interface AppState {
   addDevice(fields: DeviceFieldsPatch): Promise<ListedDevice>;
   editDevice(uuid: string, fields: DeviceFieldsPatch): Promise<void>;
   deleteDevice(uuid: string): Promise<void>;
-  resolveConflict(id: number, resolution: Resolution): Promise<void>;
+  resolveConflict(conflict: ConflictView, resolution: Resolution): Promise<void>;
   updateSettings(changes: { cloudUrl?: string; syncIntervalSeconds?: number }): Promise<void>;
 }
 
@@ -145,8 +145,16 @@ export const useApp = create<AppState>()((set, get) => {
         await Promise.all([get().refreshDevices(), get().refreshStatus()]);
       }),
 
-    async resolveConflict(id, resolution) {
-      await unwrap(sitesync.conflicts.resolve({ id, resolution }));
+    async resolveConflict(conflict, resolution) {
+      try {
+        await unwrap(sitesync.conflicts.resolve({ id: conflict.id, remoteVersion: conflict.remoteVersion, resolution }));
+      } catch (failure) {
+        // The cloud's values changed while the person was deciding: show the new ones (a fresh resolver) and say why.
+        if (!(failure instanceof CallFailure && failure.issueFor('remoteVersion'))) throw failure;
+        set({ notice: { kind: 'error', text: 'The cloud changed this device while you were deciding. Its new values are shown: decide again.' } });
+        await get().refreshAll();
+        return;
+      }
       set({ notice: { kind: 'success', text: 'Conflict resolved. The result goes to the cloud with the next sync.' } });
       await get().refreshAll();
     },

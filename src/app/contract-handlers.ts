@@ -23,7 +23,7 @@ export function contractHandlers(session: DesktopSession): ContractHandlers {
     },
     conflicts: {
       list: ({ all }) => app.listConflicts({ all }),
-      resolve: ({ id, resolution }) => app.resolveConflict(id, resolution),
+      resolve: ({ id, remoteVersion, resolution }) => app.resolveConflict(id, resolution, remoteVersion),
     },
     log: {
       list: ({ limit }) => app.log(limit),

@@ -66,9 +66,13 @@ export class DesktopSession {
     await this.restartWorkers();
   }
 
-  private async restartWorkers(): Promise<void> {
+  private async stopWorkers(): Promise<void> {
     await this.workers?.stop();
     this.workers = null;
+  }
+
+  private async restartWorkers(): Promise<void> {
+    await this.stopWorkers();
     const meta = await this.app.meta();
     if (!meta.siteId || !this.tokens.read()) {
       this.emit('workerState', NOT_STARTED);
@@ -119,9 +123,8 @@ export class DesktopSession {
   }
 
   async enrol(cloudUrl: string, token: string): Promise<Status> {
-    const status = await this.app.init(cloudUrl, token);
+    const status = await this.enrolWithWorkersStopped(() => this.app.init(cloudUrl, token));
     if (this.demoCloud && status.cloudUrl !== this.demoCloud.url) await this.stopDemoCloud();
-    await this.afterEnrolment();
     return status;
   }
 
@@ -131,14 +134,26 @@ export class DesktopSession {
       this.demoCloud = await startDemoCloud(this.dataDir, this.settingsFile.read().demoCloudPort ?? 0);
       this.settingsFile.update({ demoCloudPort: this.demoCloud.port });
     }
-    const status = await this.app.init(this.demoCloud.url, await this.demoCloud.enroll());
-    await this.afterEnrolment();
-    return status;
+    const { url } = this.demoCloud;
+    const token = await this.demoCloud.enroll();
+    return this.enrolWithWorkersStopped(() => this.app.init(url, token));
   }
 
-  private async afterEnrolment(): Promise<void> {
-    await this.restartWorkers();
+  /**
+   * The run under way ends (its current page or batch written) before the
+   * enrolment changes, and the workers start again afterwards, with the new
+   * enrolment or, when it failed, the old one (decision 42).
+   */
+  private async enrolWithWorkersStopped(init: () => Promise<Status>): Promise<Status> {
+    await this.stopWorkers();
+    let status: Status;
+    try {
+      status = await init();
+    } finally {
+      await this.restartWorkers();
+    }
     this.emit('dataChanged', { reason: 'enrol' });
+    return status;
   }
 
   private async stopDemoCloud(): Promise<void> {

@@ -13,6 +13,7 @@ import {
   upsertSyncStates,
   type LocalRecord,
 } from '../db/local/device-store';
+import { refreshConflictLocalSide } from '../sync/conflicts';
 import { softDelete } from '../sync/soft-delete';
 
 async function assertUnique(tx: EntityManager, fields: DeviceFields, uuid: string | null) {
@@ -23,7 +24,11 @@ async function assertUnique(tx: EntityManager, fields: DeviceFields, uuid: strin
   }
 }
 
-/** Writes a local change: a new local_seq marks it for the next push; the first edit after a sync keeps the base. */
+/**
+ * Writes a local change: a new local_seq marks it for the next push; the
+ * first edit after a sync keeps the base; an open conflict on the device
+ * learns the new local side.
+ */
 async function writeLocal(tx: EntityManager, record: LocalRecord | null, device: Device): Promise<Device> {
   const seq = await nextLocalSeq(tx);
   await upsertDevices(tx, [{ device, localSeq: seq, pushedSeq: record?.pushedSeq ?? 0 }]);
@@ -31,6 +36,7 @@ async function writeLocal(tx: EntityManager, record: LocalRecord | null, device:
   else if (!isDirty(record)) {
     await upsertSyncStates(tx, [{ uuid: device.uuid, baseVersion: record.baseVersion, base: record.base }]);
   }
+  if (record?.inConflict) await refreshConflictLocalSide(tx, device);
   return device;
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Device } from '../domain/device';
 import { isoNow, systemClock, type Clock } from '../domain/clock';
@@ -5,12 +6,12 @@ import { ValidationError } from '../domain/validation-error';
 import { NotFoundError } from '../domain/not-found-error';
 import type { SerialAccess } from '../db/serial-access';
 import { openLocalDatabase } from '../db/local/data-source';
-import { countDirty, getRecord, listDevices, rejectedRecords } from '../db/local/device-store';
+import { countDirty, forgetCloudState, getRecord, listDevices, rejectedRecords } from '../db/local/device-store';
 import { readMeta, writeMeta, type InstanceMeta } from '../db/local/meta-store';
 import type { ConflictRow } from '../db/local/entities/conflict.entity';
 import type { SyncLogRow, SyncTrigger } from '../db/local/entities/sync-log.entity';
 import { CloudClient } from '../sync/cloud-client';
-import { countOpenConflicts, listConflicts, resolveDeviceConflict, type ResolutionInput } from '../sync/conflicts';
+import { closeConflictsOfFormerCloud, countOpenConflicts, listConflicts, resolveDeviceConflict, type ResolutionInput } from '../sync/conflicts';
 import { pullOnce } from '../sync/pull';
 import { pushOnce } from '../sync/push';
 import { replacementPull } from '../sync/replacement-pull';
@@ -18,7 +19,7 @@ import { listSyncLog } from '../sync/sync-log';
 import { SyncFailure } from '../sync/sync-failure';
 import { subscribeLiveEvents, type LiveEvents, type LiveState } from '../sync/live-events';
 import { startSyncWorkers, type SyncWorkers, type SyncWorkersConfig } from '../sync/worker';
-import type { AttemptSummary, SyncProgress } from '../sync/sync-context';
+import type { AttemptSummary, SyncContext, SyncProgress } from '../sync/sync-context';
 import { addDevice, deleteDevice, editDevice } from './device-edits';
 import { FileTokenStore, type TokenStore } from './token-store';
 import type { StatusReport } from './status-report';
@@ -101,12 +102,12 @@ export class LocalApp {
     return new CloudClient({ baseUrl: cloudUrl, token, timeoutMs: this.options.httpTimeoutMs, retryDelaysMs: this.options.retryDelaysMs });
   }
 
-  /** The cloud client of an enrolled instance. */
-  private async enrolledClient(): Promise<CloudClient> {
+  /** The enrolment this data dir holds: a client of its cloud, and its id, which a sync's writes check (decision 42). */
+  private async enrolment(): Promise<Pick<SyncContext, 'client' | 'enrolmentId'>> {
     const meta = await this.meta();
     const token = this.tokens.read();
     if (!meta.cloudUrl || !meta.siteId || !token) throw new SyncFailure('unauthorized', 'this instance is not enrolled: run `sitesync init --cloud URL --token TOKEN`');
-    return this.client(meta.cloudUrl, token);
+    return { client: this.client(meta.cloudUrl, token), enrolmentId: meta.enrolmentId };
   }
 
   /** Enrols this data dir with the cloud; the site comes from the token. */
@@ -126,9 +127,17 @@ export class LocalApp {
     const sameCloud = meta.siteId === status.instance.siteId && (cloudId !== null && meta.cloudId !== null ? cloudId === meta.cloudId : meta.cloudUrl === url);
     const keepCursor = sameCloud && meta.pullCursor <= status.site.latestVersion;
     this.tokens.write(token);
-    await this.db.write((tx) =>
-      writeMeta(tx, { cloudUrl: url, cloudId, siteId: status.instance.siteId, instanceId: status.instance.instanceId, pullCursor: keepCursor ? meta.pullCursor : 0 }),
-    );
+    await this.db.write(async (tx) => {
+      // A new enrolment id: a sync still running for the old enrolment writes nothing more (decision 42).
+      const { siteId, instanceId } = status.instance;
+      await writeMeta(tx, { cloudUrl: url, cloudId, siteId, instanceId, enrolmentId: randomUUID(), pullCursor: keepCursor ? meta.pullCursor : 0 });
+      // Another cloud, or one restored from a backup older than the cursor, does not hold what this data dir
+      // pushed to it: every device goes to it again, and conflicts with the former values close (decision 42).
+      if (!keepCursor) {
+        await forgetCloudState(tx);
+        await closeConflictsOfFormerCloud(tx, this.now());
+      }
+    });
     return this.status();
   }
 
@@ -164,14 +173,14 @@ export class LocalApp {
   /** One sync now: push, then pull. */
   async sync(request: SyncRequest = {}): Promise<SyncOutcome> {
     const direction = request.direction ?? 'both';
-    let client: CloudClient;
+    let enrolment: Pick<SyncContext, 'client' | 'enrolmentId'>;
     try {
-      client = await this.enrolledClient();
+      enrolment = await this.enrolment();
     } catch (error) {
       if (error instanceof SyncFailure) return { failure: error.kind };
       throw error;
     }
-    const context = { db: this.db, client, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
+    const context = { db: this.db, ...enrolment, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
     const outcome: SyncOutcome = {};
     if (direction !== 'pull') outcome.push = await pushOnce(context);
     // A push the cloud refused as sent does not stop the pull; an unreachable or refusing cloud does.
@@ -190,9 +199,10 @@ export class LocalApp {
     return this.db.read((r) => listConflicts(r, options.all ?? false));
   }
 
-  async resolveConflict(id: number, input: ResolutionInput): Promise<ConflictRow> {
+  /** `remoteVersion`: the cloud version the decision was made against; a conflict that moved past it is refused. */
+  async resolveConflict(id: number, input: ResolutionInput, remoteVersion?: number): Promise<ConflictRow> {
     const resolvedBy = this.options.userName ?? userInfo().username;
-    return this.changedLocally(await this.db.write((tx) => resolveDeviceConflict(tx, id, input, { now: this.now(), resolvedBy })));
+    return this.changedLocally(await this.db.write((tx) => resolveDeviceConflict(tx, id, input, { now: this.now(), resolvedBy, remoteVersion })));
   }
 
   log(limit = 50): Promise<SyncLogRow[]> {
@@ -269,7 +279,7 @@ export class LocalApp {
     if (!live) return workers;
     // Live sync: a change elsewhere is pulled at once (the cloud's events), a change here is pushed at once.
     const stream = subscribeLiveEvents({
-      open: async (signal) => (await this.enrolledClient()).events(signal),
+      open: async (signal) => (await this.enrolment()).client.events(signal),
       onChange: () => void workers.trigger('live'),
       onState: onLiveState,
       log: config.log,

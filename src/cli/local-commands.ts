@@ -37,6 +37,12 @@ function parseId(value: string): number {
   return id;
 }
 
+function parseVersion(value: string): number {
+  const version = Number(value);
+  if (!Number.isInteger(version) || version < 0) throw new InvalidArgumentError('expected the remoteVersion `conflicts list` shows (a whole number)');
+  return version;
+}
+
 function parseAssignment(kind: 'set' | 'pick') {
   return (value: string, previous: [SyncField, string][] = []): [SyncField, string][] => {
     const at = value.indexOf('=');
@@ -119,7 +125,7 @@ export function registerLocalCommands(program: Command): void {
     .option('--all', 'include resolved conflicts')
     .action(function (this: Command) {
       return withApp(this, async (app, print) =>
-        print.result(await app.listConflicts({ all: this.opts().all }), (rows) => formatTable(rows, ['id', 'deviceUuid', 'kind', 'fields', 'detectedAt', 'resolvedAt'])),
+        print.result(await app.listConflicts({ all: this.opts().all }), (rows) => formatTable(rows, ['id', 'deviceUuid', 'kind', 'fields', 'remoteVersion', 'detectedAt', 'resolvedAt'])),
       )();
     });
   conflicts
@@ -128,9 +134,11 @@ export function registerLocalCommands(program: Command): void {
     .option('--take <side>', 'keep one side whole: local or cloud')
     .option('--set <FIELD=VALUE>', 'a value typed for one field (repeatable); disputed fields not named take the cloud value', parseAssignment('set'))
     .option('--pick <FIELD=SIDE>', 'one field from one side, local or cloud (repeatable)', parseAssignment('pick'))
+    .option('--remote-version <n>', 'the cloud version the decision was made against (from `conflicts list`): refused if the cloud moved on since', parseVersion)
     .action(function (this: Command, id: number) {
       return withApp(this, async (app, print) => {
-        const { take, set = [], pick = [] } = this.opts<{ take?: string; set?: [SyncField, string][]; pick?: [SyncField, string][] }>();
+        const opts = this.opts<{ take?: string; set?: [SyncField, string][]; pick?: [SyncField, string][]; remoteVersion?: number }>();
+        const { take, set = [], pick = [] } = opts;
         let input: ResolutionInput;
         if (take !== undefined) {
           if (take !== 'local' && take !== 'cloud') throw new UsageError('--take expects local or cloud');
@@ -146,7 +154,7 @@ export function registerLocalCommands(program: Command): void {
         } else {
           throw new UsageError('expected --take local, --take cloud, or at least one --set FIELD=VALUE / --pick FIELD=SIDE');
         }
-        print.result(await app.resolveConflict(id, input), formatRecord);
+        print.result(await app.resolveConflict(id, input, opts.remoteVersion), formatRecord);
       })();
     });
 

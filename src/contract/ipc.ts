@@ -146,7 +146,15 @@ export const ipcContract = {
   },
   conflicts: {
     list: call(z.strictObject({ all: z.boolean().optional() }), z.array(conflictSchema)),
-    resolve: call(z.strictObject({ id: z.number({ error: 'expected a conflict id' }).int().positive(), resolution: resolutionSchema }), conflictSchema),
+    /** `remoteVersion`: the cloud version shown with the conflict; if a pull brought a newer one meanwhile, the call is refused. */
+    resolve: call(
+      z.strictObject({
+        id: z.number({ error: 'expected a conflict id' }).int().positive(),
+        remoteVersion: z.number({ error: 'expected the cloud version shown with the conflict' }).int().nonnegative(),
+        resolution: resolutionSchema,
+      }),
+      conflictSchema,
+    ),
   },
   log: {
     list: call(z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }), z.array(syncLogRowSchema)),

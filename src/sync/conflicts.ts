@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
-import { SYNC_FIELDS, pickFields, sameFields, type DeviceFields, type SyncField } from '../domain/device';
-import { validateFieldsPatch } from '../domain/validation';
+import { SYNC_FIELDS, emptyFields, pickFields, sameFields, type Device, type DeviceFields, type SyncField } from '../domain/device';
+import { requireIdentity, validateFieldsPatch } from '../domain/validation';
 import { ValidationError } from '../domain/validation-error';
 import {
   ConflictEntity,
@@ -12,6 +12,7 @@ import {
 import { findLiveDuplicate, getRecord, nextLocalSeq, upsertDevices, upsertSyncStates } from '../db/local/device-store';
 import { mergeFields } from '../domain/merge-fields';
 import { NotFoundError } from '../domain/not-found-error';
+import { openDispute, sideOf } from './dispute';
 
 export type ConflictDraft = Omit<ConflictRow, 'id' | 'detectedAt' | 'resolvedAt' | 'resolution'>;
 
@@ -21,6 +22,35 @@ export async function recordConflict(tx: EntityManager, draft: ConflictDraft, de
   const open = await repo.findOneBy({ deviceUuid: draft.deviceUuid, resolvedAt: IsNull() });
   if (open) await repo.update({ id: open.id }, { kind: draft.kind, fields: draft.fields, remote: draft.remote, remoteVersion: draft.remoteVersion, local: draft.local });
   else await repo.insert({ ...draft, detectedAt, resolvedAt: null, resolution: null });
+}
+
+/**
+ * A local edit of a device an open conflict holds: the conflict shows the
+ * new local side and what is disputed now (a deletion disputes the device
+ * whole), so the person decides on what this PC really holds.
+ */
+export async function refreshConflictLocalSide(tx: EntityManager, device: Device): Promise<void> {
+  const repo = tx.getRepository(ConflictEntity);
+  const open = await repo.findOneBy({ deviceUuid: device.uuid, resolvedAt: IsNull() });
+  if (!open) return;
+  const local = sideOf(device);
+  await repo.update({ id: open.id }, { local, ...openDispute(open.base ?? emptyFields(), local, open.remote) });
+}
+
+/**
+ * For enrolment with another cloud (decision 42): the open conflicts are
+ * against values of the old cloud, which the new one may not hold. Each is
+ * closed keeping this PC's values, which go to the new cloud with every
+ * other device; where the new cloud holds the device otherwise, its answer
+ * opens a fresh conflict against its own values.
+ */
+export async function closeConflictsOfFormerCloud(tx: EntityManager, now: string): Promise<void> {
+  const repo = tx.getRepository(ConflictEntity);
+  for (const conflict of await repo.findBy({ resolvedAt: IsNull() })) {
+    const record = await getRecord(tx, conflict.deviceUuid);
+    const resolution: ConflictResolution = { take: 'local', choices: {}, resolvedBy: 'sitesync (enrolled with another cloud)' };
+    await repo.update({ id: conflict.id }, { local: record ? sideOf(record.device) : conflict.local, resolvedAt: now, resolution });
+  }
 }
 
 export async function listConflicts(db: EntityManager, includeResolved = false): Promise<ConflictRow[]> {
@@ -69,28 +99,44 @@ function finalSide(conflict: ConflictRow, local: ConflictSide, input: Resolution
   return { side, choices };
 }
 
+export interface ResolutionContext {
+  now: string;
+  resolvedBy: string;
+  /** The cloud version the person decided against (as shown with the conflict); omitted, the version the conflict holds now. */
+  remoteVersion?: number;
+}
+
 /**
  * Resolves one open conflict (DESIGN §5). The outcome is based on the
  * conflict's remote version: if the cloud moved on meanwhile, the next push
  * is answered `conflict` again and a fresh conflict shows the newer values.
+ * If a pull already brought newer cloud values into the conflict, a
+ * decision made against the older ones is refused: it would overwrite
+ * work the person never saw.
  */
-export async function resolveDeviceConflict(
-  tx: EntityManager,
-  id: number,
-  input: ResolutionInput,
-  context: { now: string; resolvedBy: string },
-): Promise<ConflictRow> {
+export async function resolveDeviceConflict(tx: EntityManager, id: number, input: ResolutionInput, context: ResolutionContext): Promise<ConflictRow> {
   const repo = tx.getRepository(ConflictEntity);
-  const conflict = await repo.findOneBy({ id });
-  if (!conflict) throw new NotFoundError(`no conflict with id ${id}`);
-  if (conflict.resolvedAt !== null) throw new ValidationError([{ field: 'id', message: `expected an open conflict; ${id} was resolved at ${conflict.resolvedAt}` }]);
-  const record = await getRecord(tx, conflict.deviceUuid);
-  if (!record) throw new NotFoundError(`device ${conflict.deviceUuid} of conflict ${id} is missing`);
+  const found = await repo.findOneBy({ id });
+  if (!found) throw new NotFoundError(`no conflict with id ${id}`);
+  if (found.resolvedAt !== null) throw new ValidationError([{ field: 'id', message: `expected an open conflict; ${id} was resolved at ${found.resolvedAt}` }]);
+  if (context.remoteVersion !== undefined && context.remoteVersion !== found.remoteVersion) {
+    throw new ValidationError([
+      {
+        field: 'remoteVersion',
+        message: `expected the cloud version conflict ${id} holds now, ${found.remoteVersion}; the decision was made against version ${context.remoteVersion}, and the cloud changed the device since: look at its new values and decide again`,
+      },
+    ]);
+  }
+  const record = await getRecord(tx, found.deviceUuid);
+  if (!record) throw new NotFoundError(`device ${found.deviceUuid} of conflict ${id} is missing`);
 
-  // "Local" is the device as it is now: edits made while the conflict was open count as this PC's side.
-  const local: ConflictSide = { ...pickFields(record.device), deletedAt: record.device.deletedAt };
+  // "Local" is the device as it is now: edits made while the conflict was open count as this PC's side, and
+  // decide what is disputed (a conflict stored before such edits refreshed it may name fewer fields, or the wrong kind).
+  const local = sideOf(record.device);
+  const conflict: ConflictRow = { ...found, ...openDispute(found.base ?? emptyFields(), local, found.remote) };
   const { side, choices } = finalSide(conflict, local, input);
   if (side.deletedAt === null) {
+    requireIdentity(side);
     const duplicate = await findLiveDuplicate(tx, side, record.device.uuid);
     if (duplicate) throw new ValidationError([{ field: duplicate.field, message: `expected a value no other live device uses; device ${duplicate.uuid} has it` }]);
   }
@@ -109,6 +155,6 @@ export async function resolveDeviceConflict(
   const take = 'take' in input ? input.take : 'fields';
   const resolution: ConflictResolution = { take, choices, resolvedBy: context.resolvedBy };
   // The row keeps the local side the person actually decided on, edits made while it was open included.
-  await repo.update({ id }, { local, resolvedAt: context.now, resolution });
+  await repo.update({ id }, { kind: conflict.kind, fields: conflict.fields, local, resolvedAt: context.now, resolution });
   return { ...conflict, local, resolvedAt: context.now, resolution };
 }

@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { RemoteDevice } from '../contract/device';
-import { SYNC_FIELDS, differingFields, pickFields, sameFields, type Device, type SyncField } from '../domain/device';
+import { pickFields, sameFields, type Device } from '../domain/device';
 import { mergeFields } from '../domain/merge-fields';
-import type { ConflictKind, ConflictSide } from '../db/local/entities/conflict.entity';
 import { getRecords, isDirty, nextLocalSeq, upsertDevices, upsertSyncStates, type LocalRecord, type SyncStateRow } from '../db/local/device-store';
 import { recordConflict, type ConflictDraft } from './conflicts';
+import { disputeOf, openDispute, sideOf, type Dispute } from './dispute';
 import { softDelete } from './soft-delete';
 
 /** What applying one remote record decided: rows to write, and maybe a conflict for a person. */
@@ -14,10 +14,6 @@ export interface MergeDecision {
   device?: { device: Device; localSeq: number | null; pushedSeq: number };
   syncState?: SyncStateRow;
   conflict?: ConflictDraft;
-}
-
-export function sideOf(device: Device): ConflictSide {
-  return { ...pickFields(device), deletedAt: device.deletedAt };
 }
 
 function takeRemote(remote: RemoteDevice, local: LocalRecord | null): MergeDecision {
@@ -30,7 +26,7 @@ function takeRemote(remote: RemoteDevice, local: LocalRecord | null): MergeDecis
   };
 }
 
-function conflictWith(kind: ConflictKind, local: LocalRecord, remote: RemoteDevice, fields: SyncField[]): MergeDecision {
+function conflictWith({ kind, fields }: Dispute, local: LocalRecord, remote: RemoteDevice): MergeDecision {
   const base = local.baseVersion === null ? null : { ...local.base, deletedAt: null };
   return {
     outcome: 'conflict',
@@ -47,23 +43,14 @@ export function decideMerge(remote: RemoteDevice, local: LocalRecord | null): Me
   if (local !== null && local.baseVersion !== null && remote.version <= local.baseVersion) return { outcome: 'unchanged' };
   if (local === null || !isDirty(local)) return takeRemote(remote, local);
 
-  const localDeleted = local.device.deletedAt !== null;
-  const remoteDeleted = remote.deletedAt !== null;
-  if (local.inConflict) {
-    // Refresh the open conflict with the newer cloud values; the person decides against what the cloud has now.
-    const kind = localDeleted || remoteDeleted ? 'delete' : 'update';
-    const fields = mergeFields(local.base, pickFields(local.device), pickFields(remote)).conflicting;
-    return conflictWith(kind, local, remote, fields.length ? fields : differingFields(pickFields(local.device), pickFields(remote)));
-  }
-  if (localDeleted && remoteDeleted) return takeRemote(remote, local);
-  if (localDeleted || remoteDeleted) {
-    const changed = SYNC_FIELDS.filter((f) => (remoteDeleted ? local.device[f] : remote[f]) !== local.base[f]);
-    return conflictWith('delete', local, remote, changed);
-  }
+  // An open conflict is refreshed with the newer cloud values: the person decides against what the cloud has now.
+  if (local.inConflict) return conflictWith(openDispute(local.base, sideOf(local.device), sideOf(remote)), local, remote);
+  const dispute = disputeOf(local.base, sideOf(local.device), sideOf(remote));
+  if (dispute) return conflictWith(dispute, local, remote);
+  if (local.device.deletedAt !== null) return takeRemote(remote, local);
 
   const remoteFields = pickFields(remote);
-  const { merged, conflicting } = mergeFields(local.base, pickFields(local.device), remoteFields);
-  if (conflicting.length) return conflictWith('update', local, remote, conflicting);
+  const { merged } = mergeFields(local.base, pickFields(local.device), remoteFields);
   if (sameFields(merged, remoteFields)) return takeRemote(remote, local);
   // Both sides' changes kept: still dirty, now based on the remote version, pushed next time.
   return {

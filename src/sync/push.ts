@@ -13,6 +13,7 @@ import {
   type LocalRecord,
   type SyncStateRow,
 } from '../db/local/device-store';
+import { assertSameEnrolment } from './enrolment-guard';
 import { applyUpdate } from './merge';
 import { recordAttempt } from './sync-log';
 import type { AttemptSummary, SyncContext } from './sync-context';
@@ -74,8 +75,9 @@ async function applyPushAnswer(tx: EntityManager, sent: LocalRecord[], answer: P
 
 /**
  * Sends every new or changed device to the cloud, in batches read through
- * the dirty index, and records the answer per device (DESIGN §4, push).
- * One log row per call, whatever happens.
+ * the dirty index, and records the answer per device (DESIGN §4, push),
+ * unless the data dir was enrolled again while the batch was out
+ * (enrolment-guard.ts). One log row per call, whatever happens.
  */
 export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
   const { db, client, clock } = context;
@@ -91,7 +93,10 @@ export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
       for (const part of partsUnder(MAX_BATCH_BYTES, toSend)) {
         const answer = await client.push(part.changes);
         summary.sent += part.records.length;
-        await db.write((tx) => applyPushAnswer(tx, part.records, answer, isoNow(clock), summary));
+        await db.write(async (tx) => {
+          await assertSameEnrolment(tx, context);
+          await applyPushAnswer(tx, part.records, answer, isoNow(clock), summary);
+        });
       }
       context.onProgress?.({ phase: 'push', done: summary.sent + summary.skipped, total });
     }

@@ -1,6 +1,7 @@
 import { isoNow } from '../domain/clock';
 import { getRecords, isDirty, listDevices, upsertDevices } from '../db/local/device-store';
-import { writeMeta } from '../db/local/meta-store';
+import { readMeta, writeMeta } from '../db/local/meta-store';
+import { assertSameEnrolment, mayWritePullFrom } from './enrolment-guard';
 import { applyUpdate } from './merge';
 import { PULL_PAGE_SIZE } from './pull';
 import { softDelete } from './soft-delete';
@@ -15,16 +16,21 @@ import { recordAttempt } from './sync-log';
  * deleted there and its tombstone purged: it is soft-deleted here. A dirty
  * one stays, and its next push brings it back. The cursor moves only at
  * the end, together with those deletions: a crash starts the replacement over.
+ * An enrolment meanwhile stops it at the next write (enrolment-guard.ts).
  */
 export async function replacementPull(context: SyncContext, pageSize = PULL_PAGE_SIZE): Promise<AttemptSummary> {
   const { db, client, clock } = context;
   return recordAttempt(context, 'pull', async (summary) => {
     const inCloud = new Set<string>();
+    const expiredCursor = (await db.read(readMeta)).pullCursor;
     let cursor = 0;
     for (let more = true; more; ) {
       if (context.signal?.aborted) return;
       const page = await client.pull(cursor, pageSize);
-      const decisions = await db.write((tx) => applyUpdate(tx, page.changes, isoNow(clock)));
+      const decisions = await db.write(async (tx) => {
+        await assertSameEnrolment(tx, context);
+        return applyUpdate(tx, page.changes, isoNow(clock));
+      });
       for (const change of page.changes) inCloud.add(change.uuid);
       summary.received += page.changes.length;
       summary.applied += decisions.filter((d) => d.outcome === 'applied').length;
@@ -34,6 +40,8 @@ export async function replacementPull(context: SyncContext, pageSize = PULL_PAGE
       more = page.hasMore;
     }
     await db.write(async (tx) => {
+      // Another pull of this data dir already moved past the expired cursor: the closing step is its to take.
+      if (!(await mayWritePullFrom(tx, context, expiredCursor))) return;
       const gone = await getRecords(tx, (await listDevices(tx, false)).filter((d) => !inCloud.has(d.uuid)).map((d) => d.uuid));
       // A device pushed (from another process on this data dir) after the last page was read is newer than the cursor, not gone.
       const purged = [...gone.values()].filter((r) => r.baseVersion !== null && r.baseVersion <= cursor && !isDirty(r) && !r.inConflict);

@@ -15,6 +15,8 @@ export interface SyncProgress {
 export interface SyncContext {
   db: SerialAccess;
   client: CloudClient;
+  /** The enrolment (meta `enrolmentId`) the sync began with, read with the client's cloud: every write checks it still holds. */
+  enrolmentId: string | null;
   clock: Clock;
   trigger: SyncTrigger;
   onProgress?: (progress: SyncProgress) => void;

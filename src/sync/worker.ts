@@ -131,6 +131,8 @@ export function startSyncWorkers(config: SyncWorkersConfig): SyncWorkers | null 
 
   function trigger(kind: SyncTrigger): Promise<void> {
     if (stopped) return Promise.resolve();
+    // Refused for good until a person acts: only they try again (Sync now), not every local edit or live event.
+    if ((state.phase === 'unauthorized' || state.phase === 'upgrade-required') && kind !== 'manual') return Promise.resolve();
     if (current) {
       // One follow-up run covers every trigger that arrives while a run is under way. It runs as the
       // first of them, unless a person asked: then the audit log says so (a "manual" run).

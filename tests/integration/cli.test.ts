@@ -99,7 +99,19 @@ describe('the sitesync command', () => {
     const [conflict] = json(...pc2, 'conflicts', 'list');
     assert.deepEqual(conflict.fields, ['hostname']);
     assert.equal(sitesync(...pc2, 'conflicts', 'resolve', String(conflict.id)).status, 2, 'a resolution is required');
-    const resolved = json(...pc2, 'conflicts', 'resolve', String(conflict.id), '--set', 'hostname=core-sw');
+
+    // The cloud moves on and a pull brings it in while the technician decides against what they listed.
+    json(...pc1, 'device', 'edit', device.uuid, '--hostname', 'core-sw-c');
+    json(...pc1, 'sync');
+    json(...pc2, 'sync', '--pull-only');
+    const stale = sitesync(...pc2, 'conflicts', 'resolve', String(conflict.id), '--set', 'hostname=core-sw', '--remote-version', String(conflict.remoteVersion));
+    assert.equal(stale.status, 1);
+    assert.match(stale.stderr, /remoteVersion: expected the cloud version conflict \d+ holds now/);
+    const [refreshed] = json(...pc2, 'conflicts', 'list');
+    assert.equal(refreshed.remote.hostname, 'core-sw-c');
+    assert.equal(refreshed.resolvedAt, null, 'nothing written');
+
+    const resolved = json(...pc2, 'conflicts', 'resolve', String(conflict.id), '--set', 'hostname=core-sw', '--remote-version', String(refreshed.remoteVersion));
     assert.ok(resolved.resolvedAt);
     json(...pc2, 'sync');
     json(...pc1, 'sync');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
+import { ConflictEntity } from '../../src/db/local/entities/conflict.entity';
 import { pickFields } from '../../src/domain/device';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
 import { startTestInstance, type TestInstance } from '../support/test-instance';
@@ -140,6 +141,98 @@ describe('conflicts between two instances', () => {
     assert.equal(fresh.remote.ip, '10.0.0.39');
     const [cloudCopy] = await listCloudDevices(cloud.db, 'hq', false);
     assert.equal(cloudCopy.ip, '10.0.0.39');
+  });
+
+  it('a decision made against cloud values a pull has replaced since is refused, and nothing is written', async () => {
+    const shown = await conflictOnIp();
+    await pc1.app.editDevice(uuid, { ip: '10.0.0.39', notes: 'patched' });
+    await pc1.sync();
+    await pc2.app.sync({ direction: 'pull' });
+    await assert.rejects(
+      pc2.app.resolveConflict(shown.id, { take: 'local' }, shown.remoteVersion),
+      /remoteVersion: expected the cloud version conflict \d+ holds now, \d+; the decision was made against version \d+/,
+    );
+    const [open] = await pc2.app.listConflicts();
+    assert.equal(open.id, shown.id, 'still open');
+    assert.equal(open.remote.ip, '10.0.0.39', 'showing the newer cloud values');
+    assert.equal((await pc2.app.status()).pendingChanges, 1, 'nothing new to push');
+
+    await pc2.app.resolveConflict(open.id, { take: 'cloud' }, open.remoteVersion);
+    const device = await assertConverged();
+    assert.equal(device.ip, '10.0.0.39');
+    assert.equal(device.notes, 'patched');
+  });
+
+  it('deleting a device while an update conflict holds it makes a delete conflict; taking the cloud restores its values', async () => {
+    await conflictOnIp();
+    await pc2.app.deleteDevice(uuid);
+    const [conflict] = await pc2.app.listConflicts();
+    assert.equal(conflict.kind, 'delete');
+    assert.ok(conflict.local.deletedAt, 'the conflict shows the deletion');
+    assert.deepEqual(conflict.fields, ['hostname', 'ip'], 'what the cloud changed, which deleting would discard');
+    await assert.rejects(pc2.app.resolveConflict(conflict.id, { fields: { ip: { from: 'cloud' } } }), /resolution: expected take local or take cloud/);
+
+    await pc2.app.resolveConflict(conflict.id, { take: 'cloud' });
+    const device = await assertConverged();
+    assert.equal(device.deletedAt, null);
+    assert.deepEqual(
+      { ip: device.ip, hostname: device.hostname, location: device.location, mac: device.mac },
+      { ip: '10.0.0.31', hostname: 'printer-2f-a', location: 'floor 2', mac: 'aa:bb:cc:00:00:10' },
+    );
+  });
+
+  it('a conflict an older build stored before local edits refreshed it is judged on the device as it is now', async () => {
+    await conflictOnIp();
+    await pc2.app.deleteDevice(uuid);
+    const [conflict] = await pc2.app.listConflicts();
+    // What a build without the refresh left behind: an update conflict on a device deleted here.
+    await pc2.app.db.write((tx) => tx.getRepository(ConflictEntity).update({ id: conflict.id }, { kind: 'update', fields: ['ip'], local: { ...conflict.local, deletedAt: null } }));
+    await assert.rejects(pc2.app.resolveConflict(conflict.id, { fields: { ip: { from: 'cloud' } } }), /resolution: expected take local or take cloud/);
+    const resolved = await pc2.app.resolveConflict(conflict.id, { take: 'local' });
+    assert.equal(resolved.kind, 'delete');
+    assert.ok((await assertConverged()).deletedAt, 'deleted everywhere, as chosen');
+  });
+
+  it('a field edited here while a conflict is open joins the dispute, and takes the cloud value unless named', async () => {
+    await pc1.app.editDevice(uuid, { hostname: 'printer-3f', location: 'floor 3' });
+    await pc1.sync();
+    await pc2.app.editDevice(uuid, { hostname: 'printer-4f' });
+    await pc2.sync();
+    assert.deepEqual((await pc2.app.listConflicts())[0].fields, ['hostname']);
+
+    await pc2.app.editDevice(uuid, { location: 'floor 4' });
+    const [conflict] = await pc2.app.listConflicts();
+    assert.deepEqual(conflict.fields, ['hostname', 'location']);
+    assert.equal(conflict.local.location, 'floor 4', 'the conflict shows what this PC holds now');
+
+    const resolved = await pc2.app.resolveConflict(conflict.id, { fields: { hostname: { from: 'cloud' } } });
+    assert.deepEqual(resolved.resolution?.choices.location, { from: 'cloud', value: 'floor 3' });
+    const device = await assertConverged();
+    assert.equal(device.hostname, 'printer-3f');
+    assert.equal(device.location, 'floor 3', "the other PC's edit is not overwritten unasked");
+  });
+
+  it('a merge that would leave neither MAC nor asset tag is a conflict on both, and a resolution without either is refused', async () => {
+    await pc1.app.editDevice(uuid, { assetTag: 'T-1' });
+    await pc1.sync();
+    await pc2.sync();
+    await pc1.app.editDevice(uuid, { mac: '' });
+    await pc1.sync();
+    await pc2.app.editDevice(uuid, { assetTag: '' });
+    const outcome = await pc2.sync();
+    assert.equal(outcome.push?.conflicts, 1);
+    const [conflict] = await pc2.app.listConflicts();
+    assert.equal(conflict.kind, 'update');
+    assert.deepEqual(conflict.fields, ['mac', 'assetTag']);
+
+    for (const fields of [{ mac: { from: 'cloud' as const }, assetTag: { from: 'local' as const } }, { mac: { value: '' }, assetTag: { value: null } }]) {
+      await assert.rejects(pc2.app.resolveConflict(conflict.id, { fields }), /mac: expected a MAC address or an asset tag/);
+    }
+    assert.equal((await pc2.app.listConflicts()).length, 1, 'nothing written');
+
+    await pc2.app.resolveConflict(conflict.id, { take: 'cloud' });
+    const device = await assertConverged();
+    assert.deepEqual({ mac: device.mac, assetTag: device.assetTag }, { mac: null, assetTag: 'T-1' });
   });
 
   it('a delete against an edit opens a delete conflict; restoring keeps the edit', async () => {

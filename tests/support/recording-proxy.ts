@@ -1,16 +1,32 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 
+/** A request the proxy keeps from the cloud until the test lets it go. */
+export interface HeldRequest {
+  /** Settles once the request has reached the proxy. */
+  arrived: Promise<void>;
+  /** Sends it on to the cloud. */
+  release(): void;
+}
+
+interface Hold {
+  urlPart: string;
+  arrive: () => void;
+  released: Promise<void>;
+}
+
 /**
  * An HTTP proxy in front of a test cloud. It records every push body exactly
  * as the client sent it and the encoding of every pull answer as the cloud
- * sent it, and can forward a push yet cut the connection before the answer
- * reaches the client (a lost answer).
+ * sent it, can forward a push yet cut the connection before the answer
+ * reaches the client (a lost answer), and can hold a request until the test
+ * releases it (to do something between a request and its answer).
  */
 export class RecordingProxy {
   readonly pushBodies: unknown[] = [];
   /** The Content-Encoding of each pull answer, null when it was sent plain. */
   readonly pullEncodings: (string | null)[] = [];
   private answersToDrop = 0;
+  private holds: Hold[] = [];
   private server: Server | null = null;
   url = '';
 
@@ -21,12 +37,32 @@ export class RecordingProxy {
     this.answersToDrop = n;
   }
 
+  /** Holds the next request whose path and query contain `urlPart`, e.g. `/sync/pull?since=50&` or `/sync/push`. */
+  holdNext(urlPart: string): HeldRequest {
+    let arrive!: () => void;
+    let release!: () => void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ urlPart, arrive, released });
+    return { arrived, release };
+  }
+
+  /** The hold this request meets, taken off the list: each holds one request. */
+  private takeHold(url: string): Hold | undefined {
+    const hold = this.holds.find((h) => url.includes(h.urlPart));
+    this.holds = this.holds.filter((h) => h !== hold);
+    return hold;
+  }
+
   async start(): Promise<void> {
     const target = new URL(this.target);
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        const hold = this.takeHold(req.url ?? '');
+        hold?.arrive();
+        await hold?.released;
         const body = Buffer.concat(chunks);
         const isPush = req.method === 'POST' && req.url?.endsWith('/sync/push');
         if (isPush) this.pushBodies.push(JSON.parse(body.toString('utf8')));

@@ -141,7 +141,7 @@ describe('startSyncWorkers', () => {
     await workers.stop();
   });
 
-  it('stops on 401 and reports re-enrol; a manual trigger may try again', async () => {
+  it('stops on 401 and reports re-enrol; local edits and live events do not retry, a manual trigger may', async () => {
     const timers = new ManualTimers();
     const run = controllableRun();
     const messages: string[] = [];
@@ -151,6 +151,9 @@ describe('startSyncWorkers', () => {
     assert.equal(state.nextRunAt, null);
     assert.deepEqual(timers.delays(), [], 'nothing scheduled');
     assert.match(messages.join(), /enrol this instance again/);
+    void workers.trigger('live');
+    void workers.trigger('schedule');
+    assert.deepEqual(run.triggers, ['startup'], 'no run until a person asks');
     const again = workers.trigger('manual');
     await run.started(2);
     assert.deepEqual(run.triggers, ['startup', 'manual']);

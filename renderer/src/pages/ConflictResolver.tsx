@@ -45,7 +45,7 @@ export function ConflictResolver({ conflict }: { conflict: ConflictView }) {
     setBusy(true);
     setError(null);
     try {
-      await resolveConflict(conflict.id, resolution);
+      await resolveConflict(conflict, resolution);
     } catch (failure) {
       setError(failure instanceof CallFailure ? failure.message : String(failure));
       setBusy(false);

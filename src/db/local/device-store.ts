@@ -185,6 +185,25 @@ export async function markPushed(tx: EntityManager, pushed: { uuid: string; seq:
   }
 }
 
+/**
+ * For enrolment with another cloud: what this instance agreed with the old
+ * one (base versions and values, pushed marks, refusals) means nothing
+ * there. Every device, tombstones too, becomes an unpushed local change
+ * without a base, keeping the order of its last change, so the next push
+ * offers each to the new cloud like a device made here (decision 42).
+ */
+export async function forgetCloudState(tx: EntityManager): Promise<void> {
+  // Fresh, distinct sequence numbers: a pulled device that was never edited here has local_seq 0, and the push pages by local_seq.
+  const [{ last }] = await tx.query('SELECT COALESCE(MAX(local_seq), 0) AS last FROM devices');
+  await tx.query(
+    `UPDATE devices SET local_seq = ? + renumbered.n, pushed_seq = 0
+     FROM (SELECT uuid, ROW_NUMBER() OVER (ORDER BY local_seq, uuid) AS n FROM devices) AS renumbered
+     WHERE devices.uuid = renumbered.uuid`,
+    [last],
+  );
+  await tx.query('DELETE FROM sync_state');
+}
+
 /** Records that a push refused this version of the device; it is retried once it changes again. */
 export async function markRejected(tx: EntityManager, uuid: string, seq: number, reason: string): Promise<void> {
   await tx.query('UPDATE sync_state SET rejected_seq = ?, rejected_reason = ? WHERE device_uuid = ?', [seq, reason, uuid]);

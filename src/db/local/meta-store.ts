@@ -10,6 +10,8 @@ export interface InstanceMeta {
   cloudId: string | null;
   /** The last cloud version pulled; only ever a server value, never a client clock. */
   pullCursor: number;
+  /** New at every `init`; a sync writes only while the enrolment it began with holds (decision 42). Null: enrolled before it existed. */
+  enrolmentId: string | null;
 }
 
 export async function readMeta(db: EntityManager): Promise<InstanceMeta> {
@@ -21,6 +23,7 @@ export async function readMeta(db: EntityManager): Promise<InstanceMeta> {
     cloudUrl: value('cloudUrl'),
     cloudId: value('cloudId'),
     pullCursor: Number(value('pullCursor') ?? 0),
+    enrolmentId: value('enrolmentId'),
   };
 }
 

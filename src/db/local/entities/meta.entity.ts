@@ -5,7 +5,7 @@ export interface MetaRow {
   value: string;
 }
 
-/** Instance settings: site id, instance id, cloud URL, pull cursor. */
+/** Instance settings: site id, instance id, cloud URL and id, pull cursor, enrolment id. */
 export const MetaEntity = new EntitySchema<MetaRow>({
   name: 'Meta',
   tableName: 'meta',
