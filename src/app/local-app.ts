@@ -98,24 +98,26 @@ export class LocalApp {
     return this.db.read(readMeta);
   }
 
-  private client(cloudUrl: string, token: string): CloudClient {
-    return new CloudClient({ baseUrl: cloudUrl, token, timeoutMs: this.options.httpTimeoutMs, retryDelaysMs: this.options.retryDelaysMs });
+  private client(cloudUrl: string, token: string, signal?: AbortSignal): CloudClient {
+    return new CloudClient({ baseUrl: cloudUrl, token, timeoutMs: this.options.httpTimeoutMs, retryDelaysMs: this.options.retryDelaysMs, signal });
   }
 
   /** The enrolment this data dir holds: a client of its cloud, and its id, which a sync's writes check (decision 42). */
-  private async enrolment(): Promise<Pick<SyncContext, 'client' | 'enrolmentId'>> {
+  private async enrolment(signal?: AbortSignal): Promise<Pick<SyncContext, 'client' | 'enrolmentId'>> {
     const meta = await this.meta();
     const token = this.tokens.read();
     if (!meta.cloudUrl || !meta.siteId || !token) throw new SyncFailure('unauthorized', 'this instance is not enrolled: run `sitesync init --cloud URL --token TOKEN`');
-    return { client: this.client(meta.cloudUrl, token), enrolmentId: meta.enrolmentId };
+    return { client: this.client(meta.cloudUrl, token, signal), enrolmentId: meta.enrolmentId };
   }
 
   /** Enrols this data dir with the cloud; the site comes from the token. */
   async init(cloudUrl: string, token: string): Promise<StatusReport> {
     const url = validUrl(cloudUrl);
     if (!/^\S{16,}$/.test(token)) throw new ValidationError([{ field: 'token', message: 'expected the token printed by `sitesync cloud enroll`' }]);
-    const status = await this.client(url, token).status();
+    // The cursor before the cloud's newest version: a pull beside this one only moves it up to that version,
+    // so it cannot pass it in between and make the same cloud look restored from an older backup.
     const meta = await this.meta();
+    const status = await this.client(url, token).status();
     if (meta.siteId && meta.siteId !== status.instance.siteId) {
       throw new ValidationError([{ field: 'token', message: `expected a token of site ${meta.siteId}, which this data dir holds; this one is for ${status.instance.siteId}` }]);
     }
@@ -130,7 +132,7 @@ export class LocalApp {
     await this.db.write(async (tx) => {
       // A new enrolment id: a sync still running for the old enrolment writes nothing more (decision 42).
       const { siteId, instanceId } = status.instance;
-      await writeMeta(tx, { cloudUrl: url, cloudId, siteId, instanceId, enrolmentId: randomUUID(), pullCursor: keepCursor ? meta.pullCursor : 0 });
+      await writeMeta(tx, { cloudUrl: url, cloudId, siteId, instanceId, enrolmentId: randomUUID(), pullCursor: keepCursor ? undefined : 0 });
       // Another cloud, or one restored from a backup older than the cursor, does not hold what this data dir
       // pushed to it: every device goes to it again, and conflicts with the former values close (decision 42).
       if (!keepCursor) {
@@ -175,7 +177,7 @@ export class LocalApp {
     const direction = request.direction ?? 'both';
     let enrolment: Pick<SyncContext, 'client' | 'enrolmentId'>;
     try {
-      enrolment = await this.enrolment();
+      enrolment = await this.enrolment(request.signal);
     } catch (error) {
       if (error instanceof SyncFailure) return { failure: error.kind };
       throw error;

@@ -24,10 +24,13 @@ export interface CloudClientOptions {
   timeoutMs?: number;
   /** Pauses before re-sending a push batch (same batchId) after a transport or 5xx failure. */
   retryDelaysMs?: number[];
+  /** Cancels the request in flight and every later one: a stopped sync does not wait for a cloud that stopped answering. */
+  signal?: AbortSignal;
 }
 
 function failureOf(error: unknown): SyncFailure {
   if (error instanceof SyncFailure) return error;
+  if (axios.isCancel(error)) return new SyncFailure('offline', 'stopped before the cloud answered: the sync was stopped');
   if (!axios.isAxiosError(error)) return new SyncFailure('refused', error instanceof Error ? error.message : String(error));
   const status = error.response?.status;
   if (error.code === 'ERR_BAD_RESPONSE' && status === undefined) return new SyncFailure('server', `cloud answer refused: ${error.message}`);
@@ -53,6 +56,7 @@ export const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
 export class CloudClient {
   private readonly http: AxiosInstance;
   private readonly retryDelaysMs: number[];
+  private readonly signal?: AbortSignal;
 
   constructor(options: CloudClientOptions) {
     this.http = axios.create({
@@ -66,8 +70,10 @@ export class CloudClient {
       // Follow no redirects: a token is never replayed to another origin.
       maxRedirects: 0,
       maxContentLength: MAX_ANSWER_BYTES,
+      signal: options.signal,
     });
     this.retryDelaysMs = options.retryDelaysMs ?? [250, 1000];
+    this.signal = options.signal;
   }
 
   private async request<S extends z.ZodType>(schema: S, send: () => Promise<{ data: unknown }>): Promise<z.infer<S>> {
@@ -90,7 +96,7 @@ export class CloudClient {
         return await this.request(pushResponseSchema, () => this.http.post('/push', body));
       } catch (error) {
         const failure = failureOf(error);
-        if (!failure.retryable || attempt >= this.retryDelaysMs.length) throw failure;
+        if (!failure.retryable || attempt >= this.retryDelaysMs.length || this.signal?.aborted) throw failure;
         await sleep(this.retryDelaysMs[attempt]);
       }
     }

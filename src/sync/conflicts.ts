@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
-import { SYNC_FIELDS, emptyFields, pickFields, sameFields, type Device, type DeviceFields, type SyncField } from '../domain/device';
+import { SYNC_FIELDS, pickFields, sameFields, type Device, type DeviceFields, type SyncField } from '../domain/device';
 import { requireIdentity, validateFieldsPatch } from '../domain/validation';
 import { ValidationError } from '../domain/validation-error';
 import {
@@ -34,7 +34,7 @@ export async function refreshConflictLocalSide(tx: EntityManager, device: Device
   const open = await repo.findOneBy({ deviceUuid: device.uuid, resolvedAt: IsNull() });
   if (!open) return;
   const local = sideOf(device);
-  await repo.update({ id: open.id }, { local, ...openDispute(open.base ?? emptyFields(), local, open.remote) });
+  await repo.update({ id: open.id }, { local, ...openDispute(open.base, local, open.remote) });
 }
 
 /**
@@ -133,7 +133,7 @@ export async function resolveDeviceConflict(tx: EntityManager, id: number, input
   // "Local" is the device as it is now: edits made while the conflict was open count as this PC's side, and
   // decide what is disputed (a conflict stored before such edits refreshed it may name fewer fields, or the wrong kind).
   const local = sideOf(record.device);
-  const conflict: ConflictRow = { ...found, ...openDispute(found.base ?? emptyFields(), local, found.remote) };
+  const conflict: ConflictRow = { ...found, ...openDispute(found.base, local, found.remote) };
   const { side, choices } = finalSide(conflict, local, input);
   if (side.deletedAt === null) {
     requireIdentity(side);

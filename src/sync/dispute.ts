@@ -1,4 +1,4 @@
-import { SYNC_FIELDS, differingFields, pickFields, type Device, type DeviceFields, type SyncField } from '../domain/device';
+import { SYNC_FIELDS, differingFields, emptyFields, pickFields, type Device, type DeviceFields, type SyncField } from '../domain/device';
 import { mergeFields } from '../domain/merge-fields';
 import type { ConflictKind, ConflictSide } from '../db/local/entities/conflict.entity';
 
@@ -20,14 +20,23 @@ export function sideOf(device: Device): ConflictSide {
  * both sides changed to different values; and a merge that would leave the
  * device with neither MAC nor asset tag (each side cleared one) disputes
  * both, since the cloud refuses such a device and it would wait forever.
+ * Without a base (null: this PC and this cloud never agreed on the device,
+ * as after an enrolment with another cloud) nobody can tell which side
+ * changed a field, a cleared one included: every field that differs is
+ * disputed.
  */
-export function disputeOf(base: DeviceFields, local: ConflictSide, remote: ConflictSide): Dispute | null {
+export function disputeOf(base: DeviceFields | null, local: ConflictSide, remote: ConflictSide): Dispute | null {
   const localDeleted = local.deletedAt !== null;
   const remoteDeleted = remote.deletedAt !== null;
   if (localDeleted && remoteDeleted) return null;
   if (localDeleted || remoteDeleted) {
     const live = remoteDeleted ? local : remote;
-    return { kind: 'delete', fields: SYNC_FIELDS.filter((f) => live[f] !== base[f]) };
+    const before = base ?? emptyFields();
+    return { kind: 'delete', fields: SYNC_FIELDS.filter((f) => live[f] !== before[f]) };
+  }
+  if (base === null) {
+    const differing = differingFields(pickFields(local), pickFields(remote));
+    return differing.length ? { kind: 'update', fields: differing } : null;
   }
   const { merged, conflicting } = mergeFields(base, pickFields(local), pickFields(remote));
   if (conflicting.length) return { kind: 'update', fields: conflicting };
@@ -40,7 +49,7 @@ export function disputeOf(base: DeviceFields, local: ConflictSide, remote: Confl
  * when nothing is disputed any more, the fields that still differ, so the
  * person confirms the outcome instead of it changing under them.
  */
-export function openDispute(base: DeviceFields, local: ConflictSide, remote: ConflictSide): Dispute {
+export function openDispute(base: DeviceFields | null, local: ConflictSide, remote: ConflictSide): Dispute {
   return (
     disputeOf(base, local, remote) ?? {
       kind: local.deletedAt !== null || remote.deletedAt !== null ? 'delete' : 'update',

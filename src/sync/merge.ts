@@ -43,14 +43,15 @@ export function decideMerge(remote: RemoteDevice, local: LocalRecord | null): Me
   if (local !== null && local.baseVersion !== null && remote.version <= local.baseVersion) return { outcome: 'unchanged' };
   if (local === null || !isDirty(local)) return takeRemote(remote, local);
 
+  const base = local.baseVersion === null ? null : local.base;
   // An open conflict is refreshed with the newer cloud values: the person decides against what the cloud has now.
-  if (local.inConflict) return conflictWith(openDispute(local.base, sideOf(local.device), sideOf(remote)), local, remote);
-  const dispute = disputeOf(local.base, sideOf(local.device), sideOf(remote));
+  if (local.inConflict) return conflictWith(openDispute(base, sideOf(local.device), sideOf(remote)), local, remote);
+  const dispute = disputeOf(base, sideOf(local.device), sideOf(remote));
   if (dispute) return conflictWith(dispute, local, remote);
   if (local.device.deletedAt !== null) return takeRemote(remote, local);
 
   const remoteFields = pickFields(remote);
-  const { merged } = mergeFields(local.base, pickFields(local.device), remoteFields);
+  const { merged } = mergeFields(base ?? remoteFields, pickFields(local.device), remoteFields);
   if (sameFields(merged, remoteFields)) return takeRemote(remote, local);
   // Both sides' changes kept: still dirty, now based on the remote version, pushed next time.
   return {
