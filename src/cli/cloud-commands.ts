@@ -48,7 +48,7 @@ export function registerCloudCommands(program: Command): void {
     .option('--trust-proxy', 'take the client address from X-Forwarded-For (behind a reverse proxy)')
     .addOption(new Option('--rate-limit <n>', 'requests a minute per instance token; more get 429').argParser(parsePositiveInteger).default(DEFAULT_RATE_LIMIT_PER_MINUTE))
     .addOption(new Option('--max-body-mb <n>', 'largest request body; larger get 413').argParser(parsePositiveInteger).default(DEFAULT_BODY_LIMIT_BYTES / MB))
-    .addOption(new Option('--retention <span>', 'purge tombstones older than this, at start and daily').argParser(parseDuration).default(DEFAULT_TOMBSTONE_RETENTION_MS, '180d'))
+    .addOption(new Option('--retention <span>', 'purge tombstones the cloud received longer ago than this, at start and daily').argParser(parseDuration).default(DEFAULT_TOMBSTONE_RETENTION_MS, '180d'))
     .action(function (this: Command) {
       const options = this.optsWithGlobals<CloudOptions & { host: string; port: number; trustProxy?: boolean; rateLimit: number; maxBodyMb: number; retention: number }>();
       return serveCloud({
@@ -100,13 +100,13 @@ export function registerCloudCommands(program: Command): void {
 
   cloud
     .command('purge-tombstones')
-    .description('delete tombstones older than --older-than; instances behind the new horizon do a replacement sync')
-    .addOption(new Option('--older-than <span>', 'how long a tombstone is kept').argParser(parseDuration).default(DEFAULT_TOMBSTONE_RETENTION_MS, '180d'))
+    .description('delete tombstones the cloud received longer ago than --older-than; instances behind the new horizon do a replacement sync')
+    .addOption(new Option('--older-than <span>', 'how long a tombstone is kept after the cloud received it').argParser(parseDuration).default(DEFAULT_TOMBSTONE_RETENTION_MS, '180d'))
     .action(function (this: Command) {
       return withCloud(this, async (db, print) => {
         const { olderThan } = this.opts<{ olderThan: number }>();
-        const report = await purgeTombstones(db, new Date(Date.now() - olderThan).toISOString());
-        print.result(report, (r) => `${r.purged} tombstones deleted before ${r.cutoff}\n${formatTable(r.sites, ['siteId', 'purged', 'purgedVersion'])}`);
+        const report = await purgeTombstones(db, { now: isoNow(systemClock), retentionMs: olderThan });
+        print.result(report, (r) => `${r.purged} tombstones received before ${r.cutoff} deleted\n${formatTable(r.sites, ['siteId', 'purged', 'purgedVersion'])}`);
       })();
     });
 

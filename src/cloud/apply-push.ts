@@ -18,20 +18,23 @@ interface ValidChange {
   updatedAt: string;
 }
 
-/** The cloud never trusts a client: every change passes the same rules as the UI's form. */
+/** The cloud never trusts a client: every change passes the same rules as the UI's form. Times come out in their one stored form. */
 function validateChange(change: PushChange): ValidChange {
   const issues = [];
   if (!uuidSchema.safeParse(change.uuid).success) issues.push({ field: 'uuid', message: 'expected a UUID' });
-  if (!isoTime.safeParse(change.updatedAt).success) issues.push({ field: 'updatedAt', message: 'expected an ISO-8601 UTC time' });
-  if (change.deletedAt !== null && !isoTime.safeParse(change.deletedAt).success) issues.push({ field: 'deletedAt', message: 'expected an ISO-8601 UTC time or null' });
+  // undefined: not a valid time.
+  const updatedAt = isoTime.safeParse(change.updatedAt).data;
+  if (updatedAt === undefined) issues.push({ field: 'updatedAt', message: 'expected an ISO-8601 UTC time' });
+  const deletedAt = change.deletedAt === null ? null : isoTime.safeParse(change.deletedAt).data;
+  if (deletedAt === undefined) issues.push({ field: 'deletedAt', message: 'expected an ISO-8601 UTC time or null' });
   if (change.deletedAt !== null) {
     const extra = Object.keys(change.fields).filter((f) => !(TOMBSTONE_FIELDS as readonly string[]).includes(f));
     if (extra.length) issues.push({ field: extra[0], message: 'expected a stripped tombstone: only mac and assetTag' });
   }
-  if (issues.length) throw new ValidationError(issues);
+  if (issues.length || updatedAt === undefined || deletedAt === undefined) throw new ValidationError(issues);
   const fields = pickFields(validateFieldsPatch(change.fields));
   requireIdentity(fields);
-  return { uuid: change.uuid.toLowerCase(), fields: change.deletedAt === null ? fields : tombstoneFields(fields), deletedAt: change.deletedAt, updatedAt: change.updatedAt };
+  return { uuid: change.uuid.toLowerCase(), fields: deletedAt === null ? fields : tombstoneFields(fields), deletedAt, updatedAt };
 }
 
 function sameContent(current: RemoteDevice, change: ValidChange): boolean {

@@ -1,5 +1,5 @@
 import type { RemoteDevice } from '../contract/device';
-import { pickFields } from '../domain/device';
+import { pickFields, sameFields } from '../domain/device';
 import { NotFoundError } from '../domain/not-found-error';
 import { requireIdentity, validateFieldsPatch } from '../domain/validation';
 import { ValidationError } from '../domain/validation-error';
@@ -27,7 +27,7 @@ export async function changeCloudDevice(
   change: { patch: unknown } | { delete: true },
   now: string,
 ): Promise<RemoteDevice> {
-  const changed = await db.transaction(async (tx) => {
+  const { device, written } = await db.transaction(async (tx) => {
     const devices = tx.getRepository(CloudDeviceEntity);
     const found = await devices.findOneBy({ uuid });
     if (!found) throw new NotFoundError(`no device with uuid ${uuid}`);
@@ -36,20 +36,23 @@ export async function changeCloudDevice(
     const current = (await devices.findOneBy({ uuid }))!;
     let next: RemoteDevice;
     if ('delete' in change) {
-      next = current.deletedAt === null ? softDelete(current, now) : current;
+      if (current.deletedAt !== null) return { device: current, written: false };
+      next = softDelete(current, now);
     } else {
       if (current.deletedAt !== null) throw new ValidationError([{ field: 'uuid', message: 'expected a live device; this one is deleted' }]);
       next = { ...current, ...validateFieldsPatch(change.patch), updatedAt: now };
+      // An edit that changes no value is no change: a new version would make every instance pull the device
+      // again, and one that is editing it meanwhile would meet a conflict over nothing.
+      if (sameFields(pickFields(next), pickFields(current))) return { device: current, written: false };
       requireIdentity(pickFields(next));
       const { identities } = await loadDecisionRecords(db, tx, current.siteId, [{ uuid, baseVersion: null, fields: pickFields(next), deletedAt: null, updatedAt: now }]);
       const taken = identities.holderOf(next, uuid);
       if (taken) throw new ValidationError([{ field: taken.field, message: `expected a value no other live device of the site uses; device ${taken.uuid} has it` }]);
     }
-    if (next === current) return current;
     const { version: _old, ...write } = next;
     const versions = await writeVersioned(db, tx, current.siteId, [write]);
-    return { ...next, version: versions.get(uuid)! };
+    return { device: { ...next, version: versions.get(uuid)! }, written: true };
   });
-  await announceVersion(db, { siteId: changed.siteId, version: changed.version, by: null });
-  return changed;
+  if (written) await announceVersion(db, { siteId: device.siteId, version: device.version, by: null });
+  return device;
 }

@@ -1,4 +1,5 @@
 import { CloudDatabase } from '../db/cloud/cloud-database';
+import { isoNow, systemClock } from '../domain/clock';
 import { buildCloudServer } from './server';
 import { purgeTombstones } from './tombstone-retention';
 
@@ -9,7 +10,7 @@ export interface ServeOptions {
   trustProxy: boolean;
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
-  /** Tombstones older than this are purged at start and then daily. */
+  /** Tombstones the cloud received longer ago than this are purged at start and then daily; each run also records the marks later runs count from. */
   tombstoneRetentionMs: number;
 }
 
@@ -33,7 +34,7 @@ export async function serveCloud(options: ServeOptions): Promise<void> {
   });
   let purging = Promise.resolve();
   const purge = () => {
-    purging = purgeTombstones(db, new Date(Date.now() - options.tombstoneRetentionMs).toISOString()).then(
+    purging = purgeTombstones(db, { now: isoNow(systemClock), retentionMs: options.tombstoneRetentionMs }).then(
       (report) => app.log.info({ purged: report.purged, sites: report.sites.length, cutoff: report.cutoff }, 'tombstone retention'),
       (err: unknown) => app.log.error({ err }, 'tombstone retention failed'),
     );

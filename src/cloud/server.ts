@@ -24,6 +24,7 @@ import { authenticate, recordVisit, viewOf } from './connected-sites';
 import { EventStreams, type EventStreamLimits } from './event-streams';
 import { closeGracefully, DEFAULT_SHUTDOWN_GRACE_MS } from './graceful-close';
 import { FailedAuthLimiter, type FailedAuthLimits } from './failed-auth-limiter';
+import { answerClientError, answerFrameworkError } from './framework-errors';
 import { registerHealthRoutes } from './health-routes';
 import { HttpError, sendError } from './http-errors';
 import { BROTLI_OPTIONS, COMPRESSION_THRESHOLD_BYTES, GZIP_OPTIONS, PullAnswerWriter, pullAnswerEncoding } from './pull-answer';
@@ -85,6 +86,11 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
     // One hop: the address the proxy appended to X-Forwarded-For. Entries before it are the client's word.
     trustProxy: options.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     genReqId: requestIdOf,
+    // What fastify and Node would answer in a shape of their own is answered in the contract's;
+    // closeGracefully refuses the requests that arrive during a shutdown.
+    return503OnClosing: false,
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -13,6 +13,10 @@ const CONTROL_CHARS_RE = /[\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS_EXCEPT_NEWLINES_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
+// Half of a character (a UTF-16 surrogate without its pair), e.g. from text cut in the middle. It has no UTF-8
+// form, so storage either corrupts it silently or refuses it (PostgreSQL's json does, failing a whole push).
+const LONE_SURROGATE_RE = /\p{Surrogate}/u;
+
 /** Trimmed text; the empty string means "no value". */
 function optionalText(maxLength: number, allowNewlines = false) {
   const forbidden = allowNewlines ? CONTROL_CHARS_EXCEPT_NEWLINES_RE : CONTROL_CHARS_RE;
@@ -21,6 +25,7 @@ function optionalText(maxLength: number, allowNewlines = false) {
     .string({ error: `expected ${form}` })
     .trim()
     .refine((v) => v.length <= maxLength && !forbidden.test(v), { error: `expected ${form}` })
+    .refine((v) => !LONE_SURROGATE_RE.test(v), { error: 'expected well-formed Unicode text: this holds a lone UTF-16 surrogate (half of a character)' })
     .transform((v) => (v === '' ? null : v));
 }
 

@@ -1,16 +1,25 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { readCloudId } from '../../src/cloud/cloud-identity';
 import { enrollInstance } from '../../src/cloud/enrolment';
 import { PullAnswerWriter } from '../../src/cloud/pull-answer';
 import { readPullPage } from '../../src/cloud/read-pull';
 import { pullResponseSchema } from '../../src/contract/sync-http';
-import { CloudDatabase } from '../../src/db/cloud/cloud-database';
+import { DEFAULT_TOMBSTONE_RETENTION_MS } from '../../src/cloud/tombstone-retention';
+import { CLOUD_MIGRATIONS, CloudDatabase } from '../../src/db/cloud/cloud-database';
 import { emptyFields } from '../../src/domain/device';
 import { CloudInitialSchema0000000000001 } from '../../src/db/cloud/migrations/0001-initial-schema';
+import { purgeAt } from '../support/purge-runs';
 import { createTestCloudDb } from '../support/test-cloud-db';
+
+/** A bare TypeORM connection to `target` that knows only `migrations`: to build an older schema, or to undo one. */
+function migrationsAt(target: string, migrations: (new () => MigrationInterface)[]): DataSource {
+  return new DataSource(
+    target.startsWith('postgres') ? { type: 'postgres', url: target, migrations, migrationsTransactionMode: 'each' } : { type: 'sqlite', database: target, migrations, migrationsTransactionMode: 'each' },
+  );
+}
 
 /** What 0004 leaves: no foreign key on devices; the identity indexes skip NULLs and still refuse a second live MAC and serve the MAC probe. */
 async function assertLighterDeviceWrites(db: CloudDatabase): Promise<void> {
@@ -45,14 +54,10 @@ async function assertLighterDeviceWrites(db: CloudDatabase): Promise<void> {
 }
 
 describe('cloud migrations', () => {
-  it('0002 (tombstone horizon), 0003 (device JSON), 0004 (lighter device writes) and 0005 (cloud identity) upgrade a v1 database holding rows: rows intact and pulled whole, horizon 0, an id that stays', async () => {
+  it('0002 (tombstone horizon), 0003 (device JSON), 0004 (lighter device writes), 0005 (cloud identity) and 0006 (site version marks) upgrade a v1 database holding rows: rows intact and pulled whole, horizon 0, an id that stays', async () => {
     const store = await createTestCloudDb();
     try {
-      const v1 = new DataSource(
-        store.target.startsWith('postgres')
-          ? { type: 'postgres', url: store.target, migrations: [CloudInitialSchema0000000000001] }
-          : { type: 'sqlite', database: store.target, migrations: [CloudInitialSchema0000000000001] },
-      );
+      const v1 = migrationsAt(store.target, [CloudInitialSchema0000000000001]);
       await v1.initialize();
       await v1.runMigrations();
       const now = new Date().toISOString();
@@ -69,7 +74,7 @@ describe('cloud migrations', () => {
       const db = await CloudDatabase.open(store.target);
       try {
         const names = (await db.read((r) => r.query('SELECT name FROM migrations ORDER BY id'))).map((m: { name: string }) => m.name);
-        assert.deepEqual(names, ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003', 'CloudLighterDeviceWrites0000000000004', 'CloudIdentity0000000000005']);
+        assert.deepEqual(names, ['CloudInitialSchema0000000000001', 'CloudTombstoneHorizon0000000000002', 'CloudDeviceJson0000000000003', 'CloudLighterDeviceWrites0000000000004', 'CloudIdentity0000000000005', 'CloudSiteVersionMarks0000000000006']);
         const sent = JSON.parse(new PullAnswerWriter().write(await readPullPage(db, 'hq', 0, 10), 'identity').body.toString('utf8'));
         const page = pullResponseSchema.parse(sent);
         assert.deepEqual(sent.changes, page.changes, 'no key beyond the contract');
@@ -89,6 +94,40 @@ describe('cloud migrations', () => {
         assert.equal(await readCloudId(reopened), cloudId, 'made once, by the migration: reopening keeps it');
       } finally {
         await reopened.close();
+      }
+    } finally {
+      await store.drop();
+    }
+  });
+
+  it('0006 (site version marks): a cloud upgraded with an old tombstone purges it only a retention after its first run; undone, the marks go with their table', async () => {
+    const store = await createTestCloudDb();
+    try {
+      const marked = Date.now();
+      let db = await CloudDatabase.open(store.target);
+      try {
+        await enrollInstance(db, 'hq', 'pc', new Date().toISOString());
+        await db.execute(`UPDATE sites SET last_version = 1 WHERE site_id = ${db.param(1)}`, ['hq']);
+        const at = '2000-01-01T00:00:00.000Z';
+        const insert = `INSERT INTO devices (uuid, site_id, mac, created_at, updated_at, deleted_at, version, device_json) VALUES (${[1, 2, 3, 4, 5, 6].map((n) => db.param(n)).join(', ')}, 1, '{}')`;
+        await db.execute(insert, [randomUUID(), 'hq', '02:00:00:00:0c:03', at, at, at]);
+        assert.equal((await purgeAt(db, marked)).purged, 0, 'deleted in 2000 by its deletedAt, but nothing tells when the cloud received it');
+      } finally {
+        await db.close();
+      }
+
+      const migrations = migrationsAt(store.target, CLOUD_MIGRATIONS);
+      await migrations.initialize();
+      await migrations.undoLastMigration();
+      await assert.rejects(migrations.query('SELECT 1 FROM site_version_marks'), /site_version_marks/);
+      await migrations.destroy();
+
+      db = await CloudDatabase.open(store.target);
+      try {
+        assert.equal((await purgeAt(db, marked + DEFAULT_TOMBSTONE_RETENTION_MS)).purged, 0, 'the first mark went with the table; this run makes a new one');
+        assert.equal((await purgeAt(db, marked + 2 * DEFAULT_TOMBSTONE_RETENTION_MS)).purged, 1, 'a retention after that run');
+      } finally {
+        await db.close();
       }
     } finally {
       await store.drop();

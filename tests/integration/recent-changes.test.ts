@@ -6,9 +6,9 @@ import { enrollInstance } from '../../src/cloud/enrolment';
 import { HttpError } from '../../src/cloud/http-errors';
 import { readPullPage, readSiteChanges, type PullPage } from '../../src/cloud/read-pull';
 import { RecentChanges } from '../../src/cloud/recent-changes';
-import { purgeTombstones } from '../../src/cloud/tombstone-retention';
 import type { PushChange } from '../../src/contract/sync-http';
 import { CloudDatabase } from '../../src/db/cloud/cloud-database';
+import { purgeEveryTombstone } from '../support/purge-runs';
 import { createTestCloudDb, type TestCloudDb } from '../support/test-cloud-db';
 
 const now = () => new Date().toISOString();
@@ -148,7 +148,7 @@ describe("a server's window of recent changes answers every pull as the database
     await push(instance, 4, 0, 0);
     await recent.page(instance.siteId, 0, 1000);
     await push(instance, 0, 0, 2);
-    await purgeTombstones(db, new Date(Date.now() + 86_400_000).toISOString());
+    await purgeEveryTombstone(db);
     await assert.rejects(recent.page(instance.siteId, 1, 1000), (error: unknown) => error instanceof HttpError && error.statusCode === 410);
     await assertSameAsDatabase(recent, instance.siteId, 1);
   });

@@ -49,6 +49,29 @@ describe('replication between two instances of a site and the cloud', () => {
     assert.equal((await pc2.device(device.uuid)).notes, 'replaced PSU');
   });
 
+  it('a cloud-side edit that changes nothing writes no version: nobody pulls it and a PC editing the device meanwhile gets no conflict', async () => {
+    const [device] = await pc1.app.listDevices();
+    await pc1.sync();
+    await pc2.sync();
+    const held = (await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid)!;
+    await pc1.app.editDevice(device.uuid, { notes: 'swapped the fan' });
+
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const noFlags = {};
+    const sameValues = { notes: held.notes, location: ` ${held.location} `, mac: held.mac!.toUpperCase() };
+    for (const patch of [noFlags, sameValues]) {
+      assert.deepEqual(await changeCloudDevice(cloud.db, device.uuid, { patch }, later), held, `answers the device as it is for ${JSON.stringify(patch)}`);
+    }
+    assert.deepEqual((await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid), held, 'no new version, no new updatedAt');
+
+    assert.equal((await pc2.sync()).pull?.received, 0);
+    const pushed = await pc1.sync();
+    assert.deepEqual([pushed.push?.applied, pushed.push?.conflicts], [1, 0]);
+    assert.deepEqual(await pc1.app.listConflicts(), []);
+    await pc2.sync();
+    assert.equal((await pc2.device(device.uuid)).notes, 'swapped the fan');
+  });
+
   it('another site sees nothing of this one', async () => {
     await otherSite.sync();
     assert.deepEqual(await otherSite.app.listDevices({ all: true }), []);

@@ -96,6 +96,21 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
     assert.deepEqual(devices.map((d) => [d.mac, d.ip]), [['aa:bb:cc:00:02:04', '2001:db8::1']]);
   });
 
+  it('a lone UTF-16 surrogate in any text field is rejected naming the field; the valid change of the batch still applies', async () => {
+    const textFields = ['assetTag', 'serial', 'model', 'vendor', 'location', 'notes'];
+    const response = await push([
+      ...textFields.map((field, i) => change({ mac: `aa:bb:cc:00:03:0${i}`, [field]: `bad \ud800 surrogate` })),
+      change({ mac: 'aa:bb:cc:00:03:99', notes: 'a whole character beyond the BMP: \u{1F5A5}' }),
+    ]);
+    assert.equal(response.status, 200);
+    const body = await (response.json() as Promise<any>);
+    assert.equal(body.rejected, textFields.length);
+    assert.equal(body.applied, 1);
+    textFields.forEach((field, i) => assert.match(body.results[i].reason, new RegExp(`^invalid: ${field}: expected well-formed Unicode text`)));
+    const written = (await listCloudDevices(cloud.db, 'hq', true)).filter((d) => d.mac?.startsWith('aa:bb:cc:00:03:'));
+    assert.deepEqual(written.map((d) => [d.mac, d.notes]), [['aa:bb:cc:00:03:99', 'a whole character beyond the BMP: \u{1F5A5}']]);
+  });
+
   it('a tombstone carrying more than uuid, mac and assetTag is rejected', async () => {
     const body = await ((await push([{ ...change({ mac: 'aa:bb:cc:00:02:05', hostname: 'x' }), deletedAt: new Date().toISOString() }])).json() as any);
     assert.equal(body.rejected, 1);

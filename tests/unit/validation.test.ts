@@ -5,6 +5,7 @@ import { MAC_RE, normalizeMac } from '../../src/domain/mac';
 import { requireIdentity, validateFieldsPatch } from '../../src/domain/validation';
 import { ValidationError } from '../../src/domain/validation-error';
 import { emptyFields } from '../../src/domain/device';
+import { isoTime } from '../../src/contract/device';
 
 describe('normalizeIp', () => {
   const good: [string, string][] = [
@@ -67,6 +68,10 @@ describe('validateFieldsPatch', () => {
     assert.deepEqual(validateFieldsPatch({ notes: 'line 1\nline 2' }), { notes: 'line 1\nline 2' });
   });
 
+  it('takes characters beyond the BMP (surrogate pairs)', () => {
+    assert.deepEqual(validateFieldsPatch({ notes: 'rack \u{1F5A5} \ud83d\ude00', vendor: '\u{20BB7}' }), { notes: 'rack \u{1F5A5} \ud83d\ude00', vendor: '\u{20BB7}' });
+  });
+
   const refusals: [Record<string, unknown>, string, RegExp][] = [
     [{ mac: 'zz:zz' }, 'mac', /expected a MAC address like aa:bb:cc:dd:ee:ff/],
     [{ ip: '010.1.1.1' }, 'ip', /no leading zeros/],
@@ -74,6 +79,9 @@ describe('validateFieldsPatch', () => {
     [{ status: 'broken' }, 'status', /expected one of active, spare, maintenance, retired, lost/],
     [{ assetTag: 'x'.repeat(65) }, 'assetTag', /at most 64 characters/],
     [{ location: 'a\tb' }, 'location', /on one line/],
+    [{ notes: 'bad \ud800 surrogate' }, 'notes', /expected well-formed Unicode text: .*lone UTF-16 surrogate/],
+    [{ assetTag: 'A-\udc00' }, 'assetTag', /lone UTF-16 surrogate/],
+    [{ location: '\ude00\ud83d' }, 'location', /lone UTF-16 surrogate/],
     [{ mac: 42 }, 'mac', /expected a MAC address/],
     [{ colour: 'red' }, '(body)', /unknown field\(s\) colour/],
   ];
@@ -97,4 +105,19 @@ describe('validateFieldsPatch', () => {
     assert.throws(() => requireIdentity(emptyFields()), /mac: expected a MAC address or an asset tag/);
     assert.doesNotThrow(() => requireIdentity({ ...emptyFields(), assetTag: 'A-1' }));
   });
+});
+
+describe('isoTime', () => {
+  const good: [string, string][] = [
+    ['2026-01-31T12:00:00.000Z', '2026-01-31T12:00:00.000Z'],
+    ['2026-01-31T12:00:00Z', '2026-01-31T12:00:00.000Z'],
+    ['2026-01-31T12:00:00.5Z', '2026-01-31T12:00:00.500Z'],
+    ['2026-01-01T00:00:00.1234567890123456789Z', '2026-01-01T00:00:00.123Z'],
+    // Dropped, not rounded: a time never moves into the next second, minute or year.
+    ['2025-12-31T23:59:59.9999999Z', '2025-12-31T23:59:59.999Z'],
+  ];
+  for (const [input, expected] of good) it(`takes ${input} as ${expected}`, () => assert.equal(isoTime.parse(input), expected));
+
+  const bad = ['2026-01-31T12:00:00+01:00', '2026-01-31 12:00:00Z', '2026-02-30T00:00:00Z', '2026-01-31T12:00Z', '2026-01-31', 'yesterday'];
+  for (const input of bad) it(`refuses ${input}`, () => assert.equal(isoTime.safeParse(input).success, false));
 });

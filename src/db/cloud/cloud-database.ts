@@ -13,8 +13,9 @@ import { CloudTombstoneHorizon0000000000002 } from './migrations/0002-tombstone-
 import { CloudDeviceJson0000000000003 } from './migrations/0003-device-json';
 import { CloudLighterDeviceWrites0000000000004 } from './migrations/0004-lighter-device-writes';
 import { CloudIdentity0000000000005 } from './migrations/0005-cloud-identity';
+import { CloudSiteVersionMarks0000000000006 } from './migrations/0006-site-version-marks';
 
-export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001, CloudTombstoneHorizon0000000000002, CloudDeviceJson0000000000003, CloudLighterDeviceWrites0000000000004, CloudIdentity0000000000005];
+export const CLOUD_MIGRATIONS = [CloudInitialSchema0000000000001, CloudTombstoneHorizon0000000000002, CloudDeviceJson0000000000003, CloudLighterDeviceWrites0000000000004, CloudIdentity0000000000005, CloudSiteVersionMarks0000000000006];
 const ENTITIES = [CloudDeviceEntity, CloudIdentityEntity, CloudSyncLogEntity, ConnectedSiteEntity, PushBatchEntity, SiteEntity];
 
 export type CloudDialect = 'sqlite' | 'postgres';
@@ -36,7 +37,9 @@ export class CloudDatabase {
   /** `target` is a file path (SQLite) or a `postgres://` URL. */
   static async open(target: string): Promise<CloudDatabase> {
     const isPostgres = /^postgres(ql)?:\/\//.test(target);
-    const common = { entities: ENTITIES, migrations: CLOUD_MIGRATIONS, migrationsTransactionMode: 'each' as const, synchronize: false, logging: false };
+    // TypeORM's console logger prints a failed migration on stdout, which `--json` and `serve` keep for their
+    // own output; the error reaches the caller anyway. Its debug logger writes only with DEBUG=typeorm:*, on stderr.
+    const common = { entities: ENTITIES, migrations: CLOUD_MIGRATIONS, migrationsTransactionMode: 'each' as const, synchronize: false, logging: false, logger: 'debug' as const };
     let dataSource: DataSource;
     if (isPostgres) {
       dataSource = new DataSource({ type: 'postgres', url: target, ...common, extra: { max: 10 } });
@@ -45,13 +48,19 @@ export class CloudDatabase {
       dataSource = new DataSource({ type: 'sqlite', database: target, ...common });
     }
     await dataSource.initialize();
-    if (!isPostgres) {
-      await dataSource.query('PRAGMA journal_mode = WAL');
-      await dataSource.query('PRAGMA busy_timeout = 10000');
-      await dataSource.query('PRAGMA synchronous = NORMAL');
-      await dataSource.query('PRAGMA foreign_keys = ON');
+    try {
+      if (!isPostgres) {
+        await dataSource.query('PRAGMA journal_mode = WAL');
+        await dataSource.query('PRAGMA busy_timeout = 10000');
+        await dataSource.query('PRAGMA synchronous = NORMAL');
+        await dataSource.query('PRAGMA foreign_keys = ON');
+      }
+      await dataSource.runMigrations();
+    } catch (error) {
+      // Nobody gets this data source to close: a PostgreSQL connection left in its pool would keep the process alive.
+      await dataSource.destroy();
+      throw error;
     }
-    await dataSource.runMigrations();
     return new CloudDatabase(isPostgres ? 'postgres' : 'sqlite', target, dataSource, isPostgres ? null : new SerialAccess(dataSource));
   }
 
