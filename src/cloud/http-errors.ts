@@ -19,18 +19,24 @@ export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
-/** Every failure answers `{ error: { code, message } }`; a stack trace never leaves the server. */
-export function sendError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof HttpError) return reply.status(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message));
-  if (error instanceof ValidationError) return reply.status(400).send(errorBody('invalid', error.message));
-  if (error instanceof NotFoundError) return reply.status(404).send(errorBody('not_found', error.message));
+/** What the caller is told of a failure: a stack trace, or any detail of a fault of ours, never leaves the server. */
+export function httpFailureOf(error: FastifyError | Error): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ValidationError) return new HttpError(400, 'invalid', error.message);
+  if (error instanceof NotFoundError) return new HttpError(404, 'not_found', error.message);
   const status = (error as FastifyError).statusCode;
-  if (status === 413) return reply.status(413).send(errorBody('too_large', 'request body too large'));
-  if (status === 429) return reply.status(429).send(errorBody('rate_limited', error.message));
+  if (status === 413) return new HttpError(413, 'too_large', 'request body too large');
+  if (status === 429) return new HttpError(429, 'rate_limited', error.message);
   if (status !== undefined && status >= 400 && status < 500) {
     const code = (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'bad_json' : 'bad_request';
-    return reply.status(status).send(errorBody(code, error.message));
+    return new HttpError(status, code, error.message);
   }
-  request.log.error({ err: error }, 'request failed');
-  return reply.status(500).send(errorBody('internal', 'internal server error'));
+  return new HttpError(500, 'internal', 'internal server error');
+}
+
+/** Every failure answers `{ error: { code, message } }`. */
+export function sendError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const failure = httpFailureOf(error);
+  if (failure.statusCode === 500) request.log.error({ err: error }, 'request failed');
+  return reply.status(failure.statusCode).headers(failure.headers).send(errorBody(failure.code, failure.message));
 }

@@ -26,7 +26,7 @@ import { closeGracefully, DEFAULT_SHUTDOWN_GRACE_MS } from './graceful-close';
 import { FailedAuthLimiter, type FailedAuthLimits } from './failed-auth-limiter';
 import { answerClientError, answerFrameworkError } from './framework-errors';
 import { registerHealthRoutes } from './health-routes';
-import { HttpError, sendError } from './http-errors';
+import { HttpError, httpFailureOf, sendError } from './http-errors';
 import { BROTLI_OPTIONS, COMPRESSION_THRESHOLD_BYTES, GZIP_OPTIONS, PullAnswerWriter, pullAnswerEncoding } from './pull-answer';
 import { RecentChanges } from './recent-changes';
 import { siteCounts } from './site-counts';
@@ -142,6 +142,15 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
       });
 
       const visit = (request: FastifyRequest) => ({ at: isoNow(clock), ip: request.ip, appVersion: (request.headers[APP_VERSION_HEADER] as string | undefined)?.slice(0, 40) ?? null });
+
+      // An operator sees an instance's failing requests in `cloud sites` (lastError, cleared by its next push or
+      // pull that works). Not for 429: a refusal for too many requests must not cost a write each.
+      sync.addHook('onError', async (request, _reply, error) => {
+        const failure = httpFailureOf(error);
+        if (!request.instance || failure.statusCode === 429) return;
+        const lastError = `${failure.statusCode} ${failure.code}: ${failure.message}`.slice(0, 1000);
+        await recordVisit(db, request.instance, { ...visit(request), error: lastError }).catch((err: unknown) => request.log.warn({ err }, 'the failed request could not be recorded'));
+      });
 
       sync.post('/push', async (request) => {
         const body = parse(pushRequestSchema, request.body);

@@ -135,4 +135,16 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
     const huge = JSON.stringify({ batchId: randomUUID(), changes: [change({ notes: 'x'.repeat(9 * 1024 * 1024) })] });
     await assertError(await send('/api/v1/sync/push', { body: huge }), 413, 'too_large');
   });
+
+  it("an instance's failed request is its lastError in the connected sites until one of its pulls or pushes works", async () => {
+    const token = await cloud.enroll('hq', 'failing');
+    const lastError = async () => (await listConnectedSites(cloud.db)).find((s) => s.name === 'failing')!.lastError;
+    assert.equal(await lastError(), null);
+    await assertError(await send('/api/v1/sync/pull?since=-1', { token }), 400, 'invalid');
+    assert.match((await lastError()) ?? '', /^400 invalid: .*since/);
+    await assertError(await send('/api/v1/sync/push', { token, body: '{"batchId":' }), 400, 'bad_json');
+    assert.match((await lastError()) ?? '', /^400 bad_json: /);
+    assert.equal((await send('/api/v1/sync/pull?since=0', { token })).status, 200);
+    assert.equal(await lastError(), null);
+  });
 });
