@@ -186,9 +186,10 @@ export async function markPushed(tx: EntityManager, pushed: { uuid: string; seq:
 }
 
 /**
- * For enrolment with another cloud: what this instance agreed with the old
- * one (base versions and values, pushed marks, refusals) means nothing
- * there. Every device, tombstones too, becomes an unpushed local change
+ * For an enrolment whose pull starts again at 0 (another cloud, or one
+ * restored from a backup older than the cursor): what this instance agreed
+ * with the cloud before (base versions and values, pushed marks, refusals)
+ * means nothing there. Every device, tombstones too, becomes an unpushed local change
  * without a base, keeping the order of its last change, so the next push
  * offers each to the new cloud like a device made here (decision 42).
  */
