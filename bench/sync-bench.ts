@@ -105,7 +105,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; resu
 
 /** The initial pull into an enrolled, empty data dir, in a fresh process: its own time and peak RSS. */
 async function pullInFreshProcess(dataDir: string): Promise<{ seconds: number; peakRssMb: number; pull: AttemptSummary }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'tests', 'support', 'pull-child.ts'), dataDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'tests', 'support', 'sync-child.ts'), dataDir, 'pull'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   for await (const line of createInterface({ input: child.stdout! })) {

@@ -89,8 +89,8 @@ export class CloudClient {
   }
 
   /** Sends one batch; a transport failure re-sends the same batchId, which the cloud answers from its record. */
-  async push(changes: PushChange[]): Promise<PushResponse> {
-    const body = { batchId: randomUUID(), changes };
+  async push(changes: PushChange[], batchId: string = randomUUID()): Promise<PushResponse> {
+    const body = { batchId, changes };
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.request(pushResponseSchema, () => this.http.post('/push', body));

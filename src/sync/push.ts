@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { MAX_PUSH_BATCH, type PushChange, type PushResponse } from '../contract/sync-http';
+import { MAX_PUSH_BATCH, type PushResponse } from '../contract/sync-http';
 import { isoNow } from '../domain/clock';
 import { pickFields } from '../domain/device';
 import { missingSyncField, serialize } from '../domain/serialize';
@@ -13,10 +14,12 @@ import {
   type LocalRecord,
   type SyncStateRow,
 } from '../db/local/device-store';
+import { oldestOutboxBatch, putOutboxBatch, takeOutboxBatch, type OutboxBatch, type SentChange } from '../db/local/push-outbox';
 import { assertSameEnrolment } from './enrolment-guard';
 import { applyUpdate } from './merge';
 import { recordAttempt } from './sync-log';
 import type { AttemptSummary, SyncContext } from './sync-context';
+import { SyncFailure } from './sync-failure';
 
 /** The most the cloud takes in one batch (MAX_PUSH_BATCH): fewer round trips for an incremental sync. */
 export const PUSH_BATCH_SIZE = MAX_PUSH_BATCH;
@@ -25,18 +28,17 @@ export const PUSH_BATCH_SIZE = MAX_PUSH_BATCH;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 
 /** Splits a batch so that no request body outgrows `maxBytes`: 1000 devices with long notes are sent in parts, never refused whole. */
-function partsUnder(maxBytes: number, records: LocalRecord[]): { records: LocalRecord[]; changes: PushChange[] }[] {
-  const parts: { records: LocalRecord[]; changes: PushChange[] }[] = [];
+function partsUnder(maxBytes: number, records: LocalRecord[]): SentChange[][] {
+  const parts: SentChange[][] = [];
   let bytes = Infinity;
   for (const record of records) {
     const change = serialize(record.device, record.baseVersion);
     const size = Buffer.byteLength(JSON.stringify(change));
     if (bytes + size > maxBytes) {
-      parts.push({ records: [], changes: [] });
+      parts.push([]);
       bytes = 0;
     }
-    parts[parts.length - 1].records.push(record);
-    parts[parts.length - 1].changes.push(change);
+    parts[parts.length - 1].push({ uuid: record.device.uuid, localSeq: record.localSeq, change });
     bytes += size;
   }
   return parts;
@@ -49,16 +51,16 @@ function pushability(record: LocalRecord): 'send' | 'held' | 'skip' {
   return missingSyncField(record.device) === null ? 'send' : 'skip';
 }
 
-async function applyPushAnswer(tx: EntityManager, sent: LocalRecord[], answer: PushResponse, now: string, summary: AttemptSummary) {
-  const bySent = new Map(sent.map((r) => [r.device.uuid, r]));
+async function applyPushAnswer(tx: EntityManager, sent: SentChange[], answer: PushResponse, now: string, summary: AttemptSummary) {
+  const bySent = new Map(sent.map((s) => [s.uuid, s]));
   const applied = answer.results.filter((r) => r.status === 'applied' && bySent.has(r.uuid));
   const current = await localSeqs(tx, applied.map((r) => r.uuid));
   const states: SyncStateRow[] = [];
   for (const result of applied) {
-    const record = bySent.get(result.uuid)!;
-    // An edit made while the batch was in flight keeps the device dirty, now against what the cloud holds.
-    const editedSince = current.get(result.uuid)! > record.localSeq;
-    states.push({ uuid: result.uuid, baseVersion: result.version!, base: editedSince ? pickFields(serialize(record.device, null).fields) : null });
+    const sentChange = bySent.get(result.uuid)!;
+    // An edit made since the batch went out keeps the device dirty, now against what the cloud holds.
+    const editedSince = current.get(result.uuid)! > sentChange.localSeq;
+    states.push({ uuid: result.uuid, baseVersion: result.version!, base: editedSince ? pickFields(sentChange.change.fields) : null });
   }
   await markPushed(tx, applied.map((r) => ({ uuid: r.uuid, seq: bySent.get(r.uuid)!.localSeq })));
   await upsertSyncStates(tx, states);
@@ -74,15 +76,43 @@ async function applyPushAnswer(tx: EntityManager, sent: LocalRecord[], answer: P
 }
 
 /**
+ * Sends one batch already in the outbox and applies the cloud's answer in the
+ * transaction that takes the batch out. A batch the cloud refused as sent
+ * (4xx) was applied nowhere: it leaves the outbox, and its devices, still
+ * dirty, go again as they are now.
+ */
+async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary: AttemptSummary): Promise<void> {
+  const { db, client, clock } = context;
+  let answer: PushResponse;
+  try {
+    answer = await client.push(batch.sent.map((s) => s.change), batch.batchId);
+  } catch (error) {
+    if (error instanceof SyncFailure && error.kind === 'refused' && error.status !== undefined) await db.write((tx) => takeOutboxBatch(tx, batch.batchId));
+    throw error;
+  }
+  summary.sent += batch.sent.length;
+  await db.write(async (tx) => {
+    await assertSameEnrolment(tx, context);
+    if (await takeOutboxBatch(tx, batch.batchId)) await applyPushAnswer(tx, batch.sent, answer, isoNow(clock), summary);
+  });
+}
+
+/**
  * Sends every new or changed device to the cloud, in batches read through
  * the dirty index, and records the answer per device (DESIGN §4, push),
  * unless the data dir was enrolled again while the batch was out
- * (enrolment-guard.ts). One log row per call, whatever happens.
+ * (enrolment-guard.ts). Batches whose answer was lost go first, under
+ * their own ids (push-outbox.ts). One log row per call, whatever happens.
  */
 export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
-  const { db, client, clock } = context;
+  const { db } = context;
   return recordAttempt(context, 'push', async (summary) => {
     const total = await db.read(countDirty);
+    const reportProgress = () => context.onProgress?.({ phase: 'push', done: Math.min(total, summary.sent + summary.skipped), total });
+    for (let lost = await db.read(oldestOutboxBatch); lost && !context.signal?.aborted; lost = await db.read(oldestOutboxBatch)) {
+      await sendFromOutbox(context, lost, summary);
+      reportProgress();
+    }
     let afterSeq = 0;
     while (!context.signal?.aborted) {
       const batch = await db.read((r) => dirtyRecords(r, afterSeq, PUSH_BATCH_SIZE));
@@ -90,15 +120,15 @@ export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
       afterSeq = batch[batch.length - 1].localSeq;
       const toSend = batch.filter((r) => pushability(r) === 'send');
       summary.skipped += batch.filter((r) => pushability(r) === 'skip').length;
-      for (const part of partsUnder(MAX_BATCH_BYTES, toSend)) {
-        const answer = await client.push(part.changes);
-        summary.sent += part.records.length;
+      for (const sent of partsUnder(MAX_BATCH_BYTES, toSend)) {
+        const outgoing = { batchId: randomUUID(), sent };
         await db.write(async (tx) => {
           await assertSameEnrolment(tx, context);
-          await applyPushAnswer(tx, part.records, answer, isoNow(clock), summary);
+          await putOutboxBatch(tx, outgoing);
         });
+        await sendFromOutbox(context, outgoing, summary);
       }
-      context.onProgress?.({ phase: 'push', done: summary.sent + summary.skipped, total });
+      reportProgress();
     }
     if (summary.rejected || summary.conflicts || summary.skipped) summary.status = 'partial';
   });

@@ -58,7 +58,7 @@ describe('paged pull', () => {
     await setup.init(cloud.url, await cloud.enroll('hq'));
     await setup.close();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/pull-child.ts', dir.path, '100'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/sync-child.ts', dir.path, 'pull', '100'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout });
     let committed = 0;
     for await (const line of lines) {

@@ -6,6 +6,7 @@ import { LocalApp } from '../../src/app/local-app';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
 import { readCloudId } from '../../src/cloud/cloud-identity';
 import { writeMeta } from '../../src/db/local/meta-store';
+import { oldestOutboxBatch } from '../../src/db/local/push-outbox';
 import type { Device } from '../../src/domain/device';
 import { serialize } from '../../src/domain/serialize';
 import { CloudClient } from '../../src/sync/cloud-client';
@@ -241,6 +242,7 @@ describe('enrolling with another cloud while a sync is under way', () => {
       assert.equal(raced.push?.status, 'error');
       assert.match(raced.push?.error ?? '', /enrolled again while the sync ran/);
       assert.equal(raced.pull, undefined, 'no pull follows a push that stopped');
+      assert.equal(await app.db.read(oldestOutboxBatch), null, 'the batch sent to the old cloud is not sent to the new one');
 
       await app.sync();
       const inNewCloud = new Set(await liveUuids(next));

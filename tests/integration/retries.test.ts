@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
+import { oldestOutboxBatch, putOutboxBatch } from '../../src/db/local/push-outbox';
 import { CloudClient } from '../../src/sync/cloud-client';
 import { startStory, type Story } from '../support/story';
 import type { TestCloud } from '../support/test-cloud';
@@ -78,6 +80,66 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.equal(copy.ip, '10.1.1.1');
     assert.equal(copy.hostname, 'after-the-cut');
     assert.deepEqual(await pc.app.listConflicts(), []);
+  });
+
+  it('the same field edited again after a lost answer: the lost batch goes again under its id first, so no conflict', async () => {
+    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:05', hostname: 'before' });
+    await pc.sync();
+    await pc.app.editDevice(device.uuid, { hostname: 'first' });
+    proxy.pushBodies.length = 0;
+    proxy.dropNextPushAnswers(1);
+    assert.equal((await pc.app.sync()).push?.status, 'error');
+    const lostBatch = (proxy.pushBodies[0] as { batchId: string }).batchId;
+
+    await pc.app.editDevice(device.uuid, { hostname: 'second' });
+    const outcome = await pc.sync();
+    assert.equal(outcome.push?.conflicts, 0);
+    assert.deepEqual(await pc.app.listConflicts(), []);
+    const resent = proxy.pushBodies.slice(1) as { batchId: string; changes: { fields: { hostname?: string } }[] }[];
+    assert.equal(resent[0].batchId, lostBatch, 'the lost batch is sent again under its own id, before anything new');
+    assert.equal(resent[0].changes[0].fields.hostname, 'first', 'as it was sent');
+    assert.equal(resent[1].changes[0].fields.hostname, 'second', 'then the new edit, on top of the version the first made');
+    assert.equal((await pc.app.status()).pendingChanges, 0);
+    const versions = (await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid)!;
+    assert.equal(versions.hostname, 'second');
+    await peer.sync();
+    assert.equal((await peer.device(device.uuid)).hostname, 'second');
+  });
+
+  it('a sync killed while its batch is at the cloud: the next run settles that batch, then pushes the new edit', async () => {
+    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:06', hostname: 'before' });
+    await pc.sync();
+    await pc.app.editDevice(device.uuid, { hostname: 'sent-then-killed' });
+    const held = proxy.holdNext('/sync/push');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/sync-child.ts', pc.dataDir, 'push'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await held.arrived;
+    child.kill('SIGKILL');
+    await exited;
+    held.release(); // the cloud applies the batch; its answer reaches nobody
+
+    await pc.app.editDevice(device.uuid, { hostname: 'after-restart' });
+    const outcome = await pc.sync();
+    assert.equal(outcome.push?.conflicts, 0);
+    assert.deepEqual(await pc.app.listConflicts(), []);
+    assert.equal((await pc.app.status()).pendingChanges, 0);
+    await peer.sync();
+    assert.equal((await peer.device(device.uuid)).hostname, 'after-restart');
+  });
+
+  it('a lost batch the cloud refuses as sent (4xx) leaves the outbox; its devices go again as they are now', async () => {
+    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:07', hostname: 'refused-batch' });
+    // A batch as a build with other rules could have left behind: the cloud refuses its envelope (400).
+    await pc.app.db.write((tx) =>
+      putOutboxBatch(tx, { batchId: 'not-a-uuid', sent: [{ uuid: device.uuid, localSeq: 1, change: { uuid: device.uuid, baseVersion: null, fields: {}, deletedAt: null, updatedAt: 'x' } }] }),
+    );
+    const refused = await pc.app.sync();
+    assert.equal(refused.push?.status, 'error');
+    assert.match(refused.push?.error ?? '', /400/);
+    assert.equal(await pc.app.db.read(oldestOutboxBatch), null, 'a refused batch is not sent again');
+    await pc.sync();
+    await peer.sync();
+    assert.equal((await peer.device(device.uuid)).hostname, 'refused-batch');
   });
 
   it('a batch too large for one request body is sent in parts, all applied', async () => {

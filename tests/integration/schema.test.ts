@@ -20,7 +20,7 @@ describe('schema and migrations', () => {
 
       app = await LocalApp.open({ dataDir: dir.path });
       const migrations = await app.db.read((r) => r.query('SELECT name FROM migrations'));
-      assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['LocalInitialSchema0000000000001']);
+      assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['LocalInitialSchema0000000000001', 'LocalPushOutbox0000000000002']);
       assert.equal((await app.getDevice(added.uuid)).hostname, 'kept');
       const journal = await app.db.read((r) => r.query('PRAGMA journal_mode'));
       assert.equal(journal[0].journal_mode, 'wal');

@@ -6,10 +6,11 @@ import { ConflictEntity } from './entities/conflict.entity';
 import { MetaEntity } from './entities/meta.entity';
 import { SyncLogEntity } from './entities/sync-log.entity';
 import { LocalInitialSchema0000000000001 } from './migrations/0001-initial-schema';
+import { LocalPushOutbox0000000000002 } from './migrations/0002-push-outbox';
 
 export const LOCAL_DB_FILE = 'sitesync.db';
 
-export const LOCAL_MIGRATIONS = [LocalInitialSchema0000000000001];
+export const LOCAL_MIGRATIONS = [LocalInitialSchema0000000000001, LocalPushOutbox0000000000002];
 
 /** Opens (creating and migrating as needed) the instance database in `dataDir`. */
 export async function openLocalDatabase(dataDir: string): Promise<SerialAccess> {

@@ -203,6 +203,8 @@ export async function forgetCloudState(tx: EntityManager): Promise<void> {
     [last],
   );
   await tx.query('DELETE FROM sync_state');
+  // Batches sent to the former cloud: their answers mean nothing here either.
+  await tx.query('DELETE FROM push_outbox');
 }
 
 /** Records that a push refused this version of the device; it is retried once it changes again. */
