@@ -267,10 +267,14 @@ export class LocalApp {
   startWorkers(options: Omit<SyncWorkersConfig, 'role' | 'run'> & LiveOptions & { onOutcome?: (outcome: SyncOutcome) => void } = {}): SyncWorkers {
     const { onOutcome, live = true, onLiveState, ...config } = options;
     let events: LiveEvents | null = null;
+    // Read before each run: an enrolment made during a refused run then still counts as new.
+    let enrolmentOfLastRun: string | null = null;
     const workers = startSyncWorkers({
       ...config,
       role: 'local',
+      enrolmentChanged: async () => (await this.meta()).enrolmentId !== enrolmentOfLastRun,
       run: async (trigger, onProgress, signal) => {
+        enrolmentOfLastRun = (await this.meta()).enrolmentId;
         const outcome = await this.sync({ trigger, onProgress, signal });
         // The cloud is back: its stream need not wait out the rest of its back-off.
         if (!outcome.failure) events?.reconnectNow();

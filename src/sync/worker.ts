@@ -27,6 +27,12 @@ export interface SyncWorkersConfig {
   now?: () => number;
   random?: () => number;
   log?: (message: string) => void;
+  /**
+   * While refused (401, 426): whether the data dir was enrolled again since
+   * (`sitesync init` beside the app). Asked once per interval, without the
+   * network; a yes starts a run. Without it, only a person's Sync now does.
+   */
+  enrolmentChanged?: () => Promise<boolean>;
 }
 
 export type WorkerPhase = 'idle' | 'running' | 'backoff' | 'unauthorized' | 'upgrade-required' | 'stopped';
@@ -61,7 +67,8 @@ const realTimers: Timers = {
  * The push and pull workers of the local role (DESIGN §6): a run at start-up,
  * then on a jittered schedule, on demand, and on live events. Never two runs
  * at once; a trigger during a run queues exactly one more. Offline or 5xx
- * backs off exponentially; 401 stops until enrolled again.
+ * backs off exponentially; 401 stops until enrolled again (in the app,
+ * or beside it: `enrolmentChanged`).
  */
 export function startSyncWorkers(config: SyncWorkersConfig): SyncWorkers | null {
   const log = config.log ?? (() => {});
@@ -100,6 +107,22 @@ export function startSyncWorkers(config: SyncWorkersConfig): SyncWorkers | null 
     update({ nextRunAt: now() + delayMs });
   };
 
+  /** Asks `enrolmentChanged` every interval while refused; a new enrolment ends the refusal with a run. */
+  const watchForNewEnrolment = (refused: WorkerPhase) => {
+    const { enrolmentChanged } = config;
+    if (!enrolmentChanged) return;
+    timer = timers.setTimeout(async () => {
+      timer = null;
+      const changed = await enrolmentChanged().catch(() => false);
+      // A stop, or a person's Sync now, may have come while the question was out.
+      if (stopped || state.phase !== refused) return;
+      if (!changed) return watchForNewEnrolment(refused);
+      log('the data dir was enrolled again: sync resumes');
+      update({ phase: 'idle' });
+      void trigger('schedule');
+    }, intervalMs);
+  };
+
   const afterRun = (outcome: RunOutcome) => {
     const failure = outcome.failure ?? null;
     if (failure === null) {
@@ -109,7 +132,9 @@ export function startSyncWorkers(config: SyncWorkersConfig): SyncWorkers | null 
       if (timer !== null) timers.clearTimeout(timer);
       timer = null;
       log(failure === 'unauthorized' ? 'sync stopped: the cloud refused the token; enrol this instance again' : 'sync stopped: the cloud needs a newer app');
-      update({ phase: failure === 'unauthorized' ? 'unauthorized' : 'upgrade-required', lastFailure: failure, nextRunAt: null, progress: null });
+      const refused = failure === 'unauthorized' ? 'unauthorized' : 'upgrade-required';
+      update({ phase: refused, lastFailure: failure, nextRunAt: null, progress: null });
+      watchForNewEnrolment(refused);
     } else {
       const failures = state.consecutiveFailures + 1;
       const ceiling = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (failures - 1));

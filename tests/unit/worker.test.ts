@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SyncTrigger } from '../../src/db/local/entities/sync-log.entity';
 import { startSyncWorkers, type RunOutcome, type Timers, type WorkerState } from '../../src/sync/worker';
+import { until } from '../support/until';
 
 /** Timers the test fires by hand: no real waiting, no sleeps. */
 class ManualTimers implements Timers {
@@ -159,6 +160,34 @@ describe('startSyncWorkers', () => {
     assert.deepEqual(run.triggers, ['startup', 'manual']);
     run.finish();
     await again;
+    await workers.stop();
+  });
+
+  it('while refused, asks once per interval whether the data dir was enrolled again, and runs once it was', async () => {
+    const timers = new ManualTimers();
+    const run = controllableRun();
+    let enrolledAgain = false;
+    let asked = 0;
+    const enrolmentChanged = async () => (asked++, enrolledAgain);
+    const workers = startSyncWorkers({ role: 'local', run: run.run, timers, intervalMs: 60_000, enrolmentChanged })!;
+    run.finish({ failure: 'unauthorized' });
+    await waitFor(workers, (s) => s.phase === 'unauthorized');
+    assert.deepEqual(timers.delays(), [60_000], 'one check per interval');
+    assert.equal(asked, 0);
+
+    timers.fireAll();
+    await until(async () => timers.delays().length === 1, 'the next check is set');
+    assert.equal(asked, 1);
+    assert.equal(workers.state().phase, 'unauthorized', 'the same enrolment: still refused, no run');
+    assert.deepEqual(run.triggers, ['startup']);
+
+    enrolledAgain = true;
+    timers.fireAll();
+    await run.started(2);
+    assert.deepEqual(run.triggers, ['startup', 'schedule']);
+    run.finish();
+    const resumed = await waitFor(workers, (s) => s.phase === 'idle' && s.nextRunAt !== null);
+    assert.equal(resumed.lastFailure, null);
     await workers.stop();
   });
 
