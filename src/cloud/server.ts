@@ -55,9 +55,10 @@ declare module 'fastify' {
   }
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+/** `root` names the whole value in a refusal: `(body)` or `(query)`. */
+function parse<S extends z.ZodType>(schema: S, value: unknown, root: string): z.infer<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(issuesOf(result.error));
+  if (!result.success) throw new ValidationError(issuesOf(result.error, root));
   return result.data;
 }
 
@@ -153,7 +154,7 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
       });
 
       sync.post('/push', async (request) => {
-        const body = parse(pushRequestSchema, request.body);
+        const body = parse(pushRequestSchema, request.body, '(body)');
         // The visit and its audit row commit with the push.
         return applyPushBatch(db, request.instance, body, isoNow(clock), (tx, response) =>
           recordVisit(
@@ -179,10 +180,12 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
         );
       });
 
+      // GET only: fastify would answer HEAD by running the handler, so a HEAD counted as a pull, opened a stream or recorded a visit.
+      const getOnly = { exposeHeadRoute: false };
       const pullAnswers = new PullAnswerWriter();
       // Not through @fastify/compress: the writer compresses the page from its reused buffer (decision 36).
-      sync.get('/pull', { compress: false }, async (request, reply) => {
-        const query = parse(pullQuerySchema, request.query);
+      sync.get('/pull', { ...getOnly, compress: false }, async (request, reply) => {
+        const query = parse(pullQuerySchema, request.query, '(query)');
         const page = await recentChanges.page(request.instance.siteId, query.since, query.limit);
         await recordVisit(db, request.instance, {
           ...visit(request),
@@ -195,12 +198,12 @@ export async function buildCloudServer(options: CloudServerOptions): Promise<Fas
         return reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding').send(answer.body);
       });
 
-      sync.get('/events', async (request, reply) => {
+      sync.get('/events', getOnly, async (request, reply) => {
         await recordVisit(db, request.instance, visit(request));
         await streamSiteEvents(db, request, reply, eventStreams, options.eventKeepAliveMs ?? EVENTS_KEEP_ALIVE_MS);
       });
 
-      sync.get('/status', async (request): Promise<StatusResponse> => {
+      sync.get('/status', getOnly, async (request): Promise<StatusResponse> => {
         await recordVisit(db, request.instance, visit(request));
         const instance = (await authenticate(db, bearerToken(request)!)) ?? request.instance;
         return { cloudId, serverTime: isoNow(clock), protocol: PROTOCOL_VERSION, instance: viewOf(instance), site: await siteCounts(db, instance.siteId) };

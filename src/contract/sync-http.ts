@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closedObject } from '../domain/closed-object';
 import { SYNC_FIELDS } from '../domain/device';
 import { isoTime, remoteDeviceSchema, uuidSchema } from './device';
 
@@ -22,7 +23,7 @@ export const MAX_PULL_LIMIT = 5000;
  * the cloud then applies the domain rules to each change on its own, so one
  * bad record is rejected without failing the batch.
  */
-export const pushChangeSchema = z.strictObject({
+export const pushChangeSchema = closedObject({
   uuid: z.string().max(64),
   baseVersion: z.number().int().positive().nullable(),
   fields: z.partialRecord(z.enum(SYNC_FIELDS), z.string().max(4000).nullable()),
@@ -31,7 +32,7 @@ export const pushChangeSchema = z.strictObject({
 });
 export type PushChange = z.infer<typeof pushChangeSchema>;
 
-export const pushRequestSchema = z.strictObject({
+export const pushRequestSchema = closedObject({
   batchId: uuidSchema,
   changes: z.array(pushChangeSchema).max(MAX_PUSH_BATCH),
 });
@@ -54,7 +55,7 @@ export const pushResponseSchema = z.object({
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
-export const pullQuerySchema = z.strictObject({
+export const pullQuerySchema = closedObject({
   since: z.coerce.number({ error: 'expected a whole number >= 0' }).int().min(0).default(0),
   limit: z.coerce.number({ error: `expected a whole number from 1 to ${MAX_PULL_LIMIT}` }).int().min(1).max(MAX_PULL_LIMIT).default(1000),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closedObject } from './closed-object';
 import { normalizeIp } from './ip';
 import { normalizeMac } from './mac';
 import { SYNC_FIELDS, type DeviceFields, type SyncField } from './device';
@@ -65,18 +66,13 @@ const nullableFieldSchemas = Object.fromEntries(
 ) as { [F in SyncField]: z.ZodOptional<z.ZodNullable<(typeof deviceFieldSchemas)[F]>> };
 
 /** A patch of synced fields: each optional, null or '' clears it. Unknown keys are refused. */
-export const deviceFieldsPatchSchema = z.strictObject(nullableFieldSchemas);
+export const deviceFieldsPatchSchema = closedObject(nullableFieldSchemas);
 
 export type DeviceFieldsPatch = Partial<DeviceFields>;
 
-export function issuesOf(error: z.ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: prefix + (issue.path.length ? issue.path.join('.') : '(body)'),
-    message:
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.join(', ')}; expected only ${SYNC_FIELDS.join(', ')}`
-        : issue.message,
-  }));
+/** Each zod issue as the field it concerns and its message; `root` names the whole value (the body, the query). */
+export function issuesOf(error: z.ZodError, root = '(body)'): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: issue.path.length ? issue.path.join('.') : root, message: issue.message }));
 }
 
 /** Validates and normalises a patch of synced fields, or throws a ValidationError naming each bad field. */

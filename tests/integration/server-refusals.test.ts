@@ -131,6 +131,35 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
     assert.match(body.error.message, /limit/);
   });
 
+  it('a pull with a parameter it does not know gets 400 naming the query and the parameters it takes', async () => {
+    const response = await send('/api/v1/sync/pull?since=0&sinse=4');
+    await assertError(response.clone(), 400, 'invalid');
+    const body = await (response.json() as Promise<any>);
+    assert.equal(body.error.message, '(query): unknown field(s) sinse; expected only since, limit');
+  });
+
+  it('a push envelope with a key it does not know gets 400 naming the keys it takes', async () => {
+    const response = await send('/api/v1/sync/push', { body: JSON.stringify({ batchId: randomUUID(), changes: [], dryRun: true }) });
+    const body = await (response.json() as Promise<any>);
+    assert.equal(response.status, 400);
+    assert.equal(body.error.message, '(body): unknown field(s) dryRun; expected only batchId, changes');
+  });
+
+  it('HEAD is no way into the sync routes: 404, and no pull, visit or stream is recorded', async () => {
+    const token = await cloud.enroll('hq', 'head-only');
+    const before = await cloud.db.read((r) => r.query('SELECT COUNT(*) AS count FROM sync_log'));
+    for (const route of ['pull?since=0', 'status', 'events']) {
+      const response = await send(`/api/v1/sync/${route}`, { token, method: 'HEAD' });
+      assert.equal(response.status, 404, `HEAD ${route}`);
+    }
+    const after = await cloud.db.read((r) => r.query('SELECT COUNT(*) AS count FROM sync_log'));
+    assert.equal(Number(after[0].count), Number(before[0].count), 'no audit row');
+    const instance = (await listConnectedSites(cloud.db)).find((s) => s.name === 'head-only')!;
+    assert.equal(instance.lastSeenAt, null, 'no visit');
+    assert.equal(instance.lastPullAt, null);
+    assert.equal((await fetch(`${cloud.url}/healthz`, { method: 'HEAD' })).status, 200, 'a load balancer may still HEAD the health check');
+  });
+
   it('a body over the size limit gets 413', async () => {
     const huge = JSON.stringify({ batchId: randomUUID(), changes: [change({ notes: 'x'.repeat(9 * 1024 * 1024) })] });
     await assertError(await send('/api/v1/sync/push', { body: huge }), 413, 'too_large');
