@@ -118,3 +118,36 @@ describe('operating the cloud server (the real `cloud serve` process)', () => {
     assert.equal((await listCloudDevices(db, 'shutdown', false)).length, 1000);
   });
 });
+
+describe('closing the cloud database', () => {
+  it('lets a transaction under way commit first (a push still running when the shutdown grace ran out)', async () => {
+    const target = await createTestCloudDb();
+    const db = await CloudDatabase.open(target.target);
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let inside!: () => void;
+      const entered = new Promise<void>((resolve) => (inside = resolve));
+      const writing = db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO sites (site_id, created_at) VALUES (${db.param(1)}, ${db.param(2)})`, ['closing', new Date().toISOString()]);
+        inside();
+        await held;
+      });
+      await entered;
+      let closed = false;
+      const closing = db.close().then(() => (closed = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(closed, false, 'close waits for the transaction');
+      release();
+      await writing;
+      await closing;
+      const reopened = await CloudDatabase.open(target.target);
+      const rows = await reopened.read((r) => r.query(`SELECT site_id FROM sites WHERE site_id = ${reopened.param(1)}`, ['closing']));
+      await reopened.close();
+      assert.equal(rows.length, 1, 'the transaction committed');
+    } finally {
+      await db.close();
+      await target.drop();
+    }
+  });
+});

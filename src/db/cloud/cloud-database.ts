@@ -34,6 +34,16 @@ export class CloudDatabase {
     private readonly serial: SerialAccess | null,
   ) {}
 
+  /** PostgreSQL work under way, which `close` lets finish; on SQLite the serial queue does the same. */
+  private readonly running = new Set<Promise<unknown>>();
+
+  private tracked<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    const settled = () => this.running.delete(work);
+    work.then(settled, settled);
+    return work;
+  }
+
   /** `target` is a file path (SQLite) or a `postgres://` URL. */
   static async open(target: string): Promise<CloudDatabase> {
     const isPostgres = /^postgres(ql)?:\/\//.test(target);
@@ -65,16 +75,16 @@ export class CloudDatabase {
   }
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.serial ? this.serial.write(work) : this.dataSource.transaction(work);
+    return this.serial ? this.serial.write(work) : this.tracked(this.dataSource.transaction(work));
   }
 
   /** One writing statement on its own: atomic by itself, so on PostgreSQL no BEGIN and COMMIT round trips. */
   execute(sql: string, params: unknown[]): Promise<unknown> {
-    return this.serial ? this.serial.write((tx) => tx.query(sql, params)) : this.dataSource.query(sql, params);
+    return this.serial ? this.serial.write((tx) => tx.query(sql, params)) : this.tracked(this.dataSource.query(sql, params));
   }
 
   read<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
-    return this.serial ? this.serial.read(work) : work(this.dataSource.manager);
+    return this.serial ? this.serial.read(work) : this.tracked(work(this.dataSource.manager));
   }
 
   /** Positional parameter `n` (1-based) in this dialect's raw SQL. */
@@ -82,9 +92,15 @@ export class CloudDatabase {
     return this.dialect === 'postgres' ? `$${n}` : '?';
   }
 
-  /** Closing twice is a no-op, on both backends. */
+  /**
+   * Lets the work under way finish, then closes; closing twice is a no-op, on
+   * both backends. A push still running when a shutdown's grace ran out thus
+   * commits: ending its PostgreSQL connection would roll it back. Work one
+   * of them starts on its way out (a push's NOTIFY) is waited for too.
+   */
   async close(): Promise<void> {
-    if (this.serial) await this.serial.close();
-    else if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    if (this.serial) return this.serial.close();
+    while (this.running.size) await Promise.allSettled(this.running);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
