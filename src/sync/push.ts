@@ -7,14 +7,14 @@ import { missingSyncField, serialize } from '../domain/serialize';
 import {
   countDirty,
   dirtyRecords,
-  localSeqs,
   markPushed,
   markRejected,
+  syncPositions,
   upsertSyncStates,
   type LocalRecord,
   type SyncStateRow,
 } from '../db/local/device-store';
-import { oldestOutboxBatch, putOutboxBatch, takeOutboxBatch, type OutboxBatch, type SentChange } from '../db/local/push-outbox';
+import { oldestOutboxBatch, outboxChangeCount, putOutboxBatch, takeOutboxBatch, type OutboxBatch, type SentChange } from '../db/local/push-outbox';
 import { assertSameEnrolment } from './enrolment-guard';
 import { applyUpdate } from './merge';
 import { recordAttempt } from './sync-log';
@@ -54,15 +54,21 @@ function pushability(record: LocalRecord): 'send' | 'held' | 'skip' {
 async function applyPushAnswer(tx: EntityManager, sent: SentChange[], answer: PushResponse, now: string, summary: AttemptSummary) {
   const bySent = new Map(sent.map((s) => [s.uuid, s]));
   const applied = answer.results.filter((r) => r.status === 'applied' && bySent.has(r.uuid));
-  const current = await localSeqs(tx, applied.map((r) => r.uuid));
+  const positions = await syncPositions(tx, applied.map((r) => r.uuid));
+  // An answer re-sent from the outbox can be older than what this PC took from the cloud since (a pull, a
+  // resolution): its version must not replace a newer base. Those devices go again as they are now.
+  const settled = applied.flatMap((result) => {
+    const position = positions.get(result.uuid);
+    return position && (position.baseVersion === null || position.baseVersion < result.version!) ? [{ result, localSeq: position.localSeq }] : [];
+  });
   const states: SyncStateRow[] = [];
-  for (const result of applied) {
+  for (const { result, localSeq } of settled) {
     const sentChange = bySent.get(result.uuid)!;
     // An edit made since the batch went out keeps the device dirty, now against what the cloud holds.
-    const editedSince = current.get(result.uuid)! > sentChange.localSeq;
+    const editedSince = localSeq > sentChange.localSeq;
     states.push({ uuid: result.uuid, baseVersion: result.version!, base: editedSince ? pickFields(sentChange.change.fields) : null });
   }
-  await markPushed(tx, applied.map((r) => ({ uuid: r.uuid, seq: bySent.get(r.uuid)!.localSeq })));
+  await markPushed(tx, settled.map(({ result }) => ({ uuid: result.uuid, seq: bySent.get(result.uuid)!.localSeq })));
   await upsertSyncStates(tx, states);
   summary.applied += applied.length;
 
@@ -75,11 +81,14 @@ async function applyPushAnswer(tx: EntityManager, sent: SentChange[], answer: Pu
   summary.conflicts += decisions.filter((d) => d.outcome === 'conflict').length;
 }
 
+/** The answers that say the cloud applied none of a batch (400: not of the schema, 413: too large): it may leave the outbox. */
+const BATCH_NOT_APPLIED = new Set([400, 413]);
+
 /**
  * Sends one batch already in the outbox and applies the cloud's answer in the
- * transaction that takes the batch out. A batch the cloud refused as sent
- * (4xx) was applied nowhere: it leaves the outbox, and its devices, still
- * dirty, go again as they are now.
+ * transaction that takes the batch out. A batch refused whole (400, 413) was
+ * applied nowhere: it leaves the outbox, and its devices, still dirty, go
+ * again as they are now. Any other failure keeps it for the next push.
  */
 async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary: AttemptSummary): Promise<void> {
   const { db, client, clock } = context;
@@ -87,7 +96,7 @@ async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary:
   try {
     answer = await client.push(batch.sent.map((s) => s.change), batch.batchId);
   } catch (error) {
-    if (error instanceof SyncFailure && error.kind === 'refused' && error.status !== undefined) await db.write((tx) => takeOutboxBatch(tx, batch.batchId));
+    if (error instanceof SyncFailure && BATCH_NOT_APPLIED.has(error.status ?? 0)) await db.write((tx) => takeOutboxBatch(tx, batch.batchId));
     throw error;
   }
   summary.sent += batch.sent.length;
@@ -107,7 +116,8 @@ async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary:
 export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
   const { db } = context;
   return recordAttempt(context, 'push', async (summary) => {
-    const total = await db.read(countDirty);
+    // A change waiting in the outbox counts apart from the device's newer edit, which goes after it.
+    const total = (await db.read(countDirty)) + (await db.read(outboxChangeCount));
     const reportProgress = () => context.onProgress?.({ phase: 'push', done: Math.min(total, summary.sent + summary.skipped), total });
     for (let lost = await db.read(oldestOutboxBatch); lost && !context.signal?.aborted; lost = await db.read(oldestOutboxBatch)) {
       await sendFromOutbox(context, lost, summary);

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
+import { getRecord } from '../../src/db/local/device-store';
 import { oldestOutboxBatch, putOutboxBatch } from '../../src/db/local/push-outbox';
 import { CloudClient } from '../../src/sync/cloud-client';
 import { startStory, type Story } from '../support/story';
@@ -127,7 +128,65 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.equal((await peer.device(device.uuid)).hostname, 'after-restart');
   });
 
-  it('a lost batch the cloud refuses as sent (4xx) leaves the outbox; its devices go again as they are now', async () => {
+  it("a lost batch sent again after a pull-only run and a person's resolution does not undo the resolution", async () => {
+    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:08', hostname: 'h0' });
+    await pc.sync();
+    await peer.sync();
+    await pc.app.editDevice(device.uuid, { hostname: 'pc-value' });
+    proxy.dropNextPushAnswers(1);
+    assert.equal((await pc.app.sync()).push?.status, 'error');
+    await peer.sync();
+    await peer.app.editDevice(device.uuid, { hostname: 'peer-value' });
+    await peer.sync();
+    await pc.app.sync({ direction: 'pull' });
+    const [conflict] = await pc.app.listConflicts();
+    assert.ok(conflict, 'the pull-only run meets the peer edit as a conflict');
+    await pc.app.resolveConflict(conflict.id, { take: 'local' });
+
+    const outcome = await pc.sync();
+    assert.equal(outcome.push?.conflicts, 0);
+    assert.deepEqual(await pc.app.listConflicts(), []);
+    const inCloud = (await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid)!;
+    assert.equal(inCloud.hostname, 'pc-value', 'the value the person chose reaches the cloud');
+    assert.equal((await pc.device(device.uuid)).hostname, 'pc-value');
+  });
+
+  it('an answer sent again after a pull moved the base on does not move it back (no conflict over nothing later)', async () => {
+    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:09', hostname: 'h0' });
+    await pc.sync();
+    await peer.sync();
+    await pc.app.editDevice(device.uuid, { hostname: 'pc-value' });
+    proxy.dropNextPushAnswers(1);
+    await pc.app.sync();
+    await peer.sync();
+    await peer.app.editDevice(device.uuid, { notes: 'peer note' });
+    await peer.sync();
+    await pc.app.sync({ direction: 'pull' });
+    const pulledTo = (await pc.app.db.read((r) => getRecord(r, device.uuid)))!.baseVersion;
+    await pc.sync();
+    assert.ok((await pc.app.db.read((r) => getRecord(r, device.uuid)))!.baseVersion! >= pulledTo!, 'the base version never goes back');
+
+    await pc.app.deleteDevice(device.uuid);
+    await pc.sync();
+    assert.deepEqual(await pc.app.listConflicts(), [], 'nobody changed the device since this PC last saw it');
+    assert.notEqual((await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid)!.deletedAt, null);
+  });
+
+  it('progress counts the lost batch apart from the newer edits that follow it', async () => {
+    const devices = [];
+    for (let i = 0; i < 3; i++) devices.push(await pc.app.addDevice({ mac: `aa:bb:cc:00:01:1${i}`, hostname: 'h0' }));
+    await pc.sync();
+    for (const d of devices) await pc.app.editDevice(d.uuid, { hostname: 'first' });
+    proxy.dropNextPushAnswers(1);
+    await pc.app.sync();
+    for (const d of devices) await pc.app.editDevice(d.uuid, { hostname: 'second' });
+    const progress: { done: number; total: number | null }[] = [];
+    const outcome = await pc.app.sync({ onProgress: (p) => p.phase === 'push' && progress.push(p) });
+    assert.deepEqual(progress, [{ phase: 'push', done: 3, total: 6 }, { phase: 'push', done: 6, total: 6 }]);
+    assert.equal(outcome.push?.sent, 6, 'two changes of each device: the lost one, then the newer');
+  });
+
+  it('a lost batch the cloud refuses whole (400) leaves the outbox; its devices go again as they are now', async () => {
     const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:07', hostname: 'refused-batch' });
     // A batch as a build with other rules could have left behind: the cloud refuses its envelope (400).
     await pc.app.db.write((tx) =>

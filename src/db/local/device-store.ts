@@ -162,14 +162,19 @@ function inList(n: number): string {
   return `(${Array.from({ length: n }, () => '?').join(',')})`;
 }
 
-export async function localSeqs(db: EntityManager, uuids: string[]): Promise<Map<string, number>> {
-  const seqs = new Map<string, number>();
+/** Where each device stands in its sync: its latest local change, and the cloud version its values are based on (null: none yet). */
+export async function syncPositions(db: EntityManager, uuids: string[]): Promise<Map<string, { localSeq: number; baseVersion: number | null }>> {
+  const positions = new Map<string, { localSeq: number; baseVersion: number | null }>();
   for (let i = 0; i < uuids.length; i += MAX_PARAMS) {
     const chunk = uuids.slice(i, i + MAX_PARAMS);
-    const rows: { uuid: string; seq: number }[] = await db.query(`SELECT uuid, local_seq AS seq FROM devices WHERE uuid IN ${inList(chunk.length)}`, chunk);
-    for (const row of rows) seqs.set(row.uuid, row.seq);
+    const rows: { uuid: string; localSeq: number; baseVersion: number | null }[] = await db.query(
+      `SELECT uuid, local_seq AS localSeq, base_version AS baseVersion FROM devices LEFT JOIN sync_state ON sync_state.device_uuid = devices.uuid
+       WHERE uuid IN ${inList(chunk.length)}`,
+      chunk,
+    );
+    for (const row of rows) positions.set(row.uuid, { localSeq: row.localSeq, baseVersion: row.baseVersion });
   }
-  return seqs;
+  return positions;
 }
 
 /** The cloud holds each device as it was at `seq`. */

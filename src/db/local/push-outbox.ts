@@ -16,7 +16,13 @@ export interface OutboxBatch {
 
 /** Written before the batch is sent: if its answer never comes, the next push sends it again under the same id. */
 export async function putOutboxBatch(tx: EntityManager, batch: OutboxBatch): Promise<void> {
-  await tx.query('INSERT INTO push_outbox (batch_id, sent) VALUES (?, ?)', [batch.batchId, JSON.stringify(batch.sent)]);
+  await tx.query('INSERT INTO push_outbox (batch_id, changes, sent) VALUES (?, ?, ?)', [batch.batchId, batch.sent.length, JSON.stringify(batch.sent)]);
+}
+
+/** How many changes the outbox holds, for the push's progress. */
+export async function outboxChangeCount(db: EntityManager): Promise<number> {
+  const [{ count }]: { count: number }[] = await db.query('SELECT COALESCE(SUM(changes), 0) AS count FROM push_outbox');
+  return count;
 }
 
 /** The batch sent first among those whose answer was never applied, or null. */

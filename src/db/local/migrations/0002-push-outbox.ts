@@ -12,8 +12,10 @@ export class LocalPushOutbox0000000000002 implements MigrationInterface {
   name = 'LocalPushOutbox0000000000002';
 
   async up(q: QueryRunner): Promise<void> {
-    // seq keeps the order batches were sent in; sent is the JSON of [{ uuid, localSeq, change }].
-    await q.query('CREATE TABLE push_outbox (seq integer PRIMARY KEY AUTOINCREMENT, batch_id varchar(36) NOT NULL UNIQUE, sent text NOT NULL)');
+    // seq keeps the order batches were sent in; sent is the JSON of [{ uuid, localSeq, change }], changes its length.
+    await q.query(
+      'CREATE TABLE push_outbox (seq integer PRIMARY KEY AUTOINCREMENT, batch_id varchar(36) NOT NULL UNIQUE, changes integer NOT NULL, sent text NOT NULL)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
