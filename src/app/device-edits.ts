@@ -36,7 +36,7 @@ async function writeLocal(tx: EntityManager, record: LocalRecord | null, device:
   else if (!isDirty(record)) {
     await upsertSyncStates(tx, [{ uuid: device.uuid, baseVersion: record.baseVersion, base: record.base }]);
   }
-  if (record?.inConflict) await refreshConflictLocalSide(tx, device);
+  if (record?.inConflict) await refreshConflictLocalSide(tx, device, device.updatedAt);
   return device;
 }
 

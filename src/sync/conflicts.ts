@@ -12,7 +12,7 @@ import {
 import { findLiveDuplicate, getRecord, nextLocalSeq, upsertDevices, upsertSyncStates } from '../db/local/device-store';
 import { mergeFields } from '../domain/merge-fields';
 import { NotFoundError } from '../domain/not-found-error';
-import { openDispute, sideOf } from './dispute';
+import { openDispute, sideOf, sidesAgree } from './dispute';
 
 export type ConflictDraft = Omit<ConflictRow, 'id' | 'detectedAt' | 'resolvedAt' | 'resolution'>;
 
@@ -24,16 +24,34 @@ export async function recordConflict(tx: EntityManager, draft: ConflictDraft, de
   else await repo.insert({ ...draft, detectedAt, resolvedAt: null, resolution: null });
 }
 
+/** Who closed a conflict whose two sides came to hold the same (decision 48). */
+export const BOTH_SIDES_AGREE = 'sitesync (both sides agree)';
+
+/** Closes the device's open conflict, whose sides came to hold the same: nothing is left to decide. The caller syncs the device. */
+export async function closeAgreedConflict(tx: EntityManager, deviceUuid: string, local: ConflictSide, now: string): Promise<void> {
+  const repo = tx.getRepository(ConflictEntity);
+  const open = await repo.findOneBy({ deviceUuid, resolvedAt: IsNull() });
+  if (!open) return;
+  const resolution: ConflictResolution = { take: 'cloud', choices: {}, resolvedBy: BOTH_SIDES_AGREE };
+  await repo.update({ id: open.id }, { local, fields: [], resolvedAt: now, resolution });
+}
+
 /**
  * A local edit of a device an open conflict holds: the conflict shows the
  * new local side and what is disputed now (a deletion disputes the device
- * whole), so the person decides on what this PC really holds.
+ * whole), so the person decides on what this PC really holds. An edit that
+ * makes the device what the cloud holds settles it: the conflict closes
+ * and the device is in sync at the cloud's version.
  */
-export async function refreshConflictLocalSide(tx: EntityManager, device: Device): Promise<void> {
+export async function refreshConflictLocalSide(tx: EntityManager, device: Device, now: string): Promise<void> {
   const repo = tx.getRepository(ConflictEntity);
   const open = await repo.findOneBy({ deviceUuid: device.uuid, resolvedAt: IsNull() });
   if (!open) return;
   const local = sideOf(device);
+  if (sidesAgree(local, open.remote)) {
+    await resolveDeviceConflict(tx, open.id, { take: 'cloud' }, { now, resolvedBy: BOTH_SIDES_AGREE });
+    return;
+  }
   await repo.update({ id: open.id }, { local, ...openDispute(open.base, local, open.remote) });
 }
 

@@ -1,4 +1,4 @@
-import { SYNC_FIELDS, differingFields, emptyFields, pickFields, type Device, type DeviceFields, type SyncField } from '../domain/device';
+import { SYNC_FIELDS, differingFields, emptyFields, pickFields, sameFields, type Device, type DeviceFields, type SyncField } from '../domain/device';
 import { mergeFields } from '../domain/merge-fields';
 import type { ConflictKind, ConflictSide } from '../db/local/entities/conflict.entity';
 
@@ -56,4 +56,10 @@ export function openDispute(base: DeviceFields | null, local: ConflictSide, remo
       fields: differingFields(pickFields(local), pickFields(remote)),
     }
   );
+}
+
+/** Nothing left for a person to decide: both sides deleted the device, or both hold the same values. */
+export function sidesAgree(local: ConflictSide, remote: ConflictSide): boolean {
+  if (local.deletedAt !== null || remote.deletedAt !== null) return local.deletedAt !== null && remote.deletedAt !== null;
+  return sameFields(pickFields(local), pickFields(remote));
 }

@@ -3,8 +3,8 @@ import type { RemoteDevice } from '../contract/device';
 import { pickFields, sameFields, type Device } from '../domain/device';
 import { mergeFields } from '../domain/merge-fields';
 import { getRecords, isDirty, nextLocalSeq, upsertDevices, upsertSyncStates, type LocalRecord, type SyncStateRow } from '../db/local/device-store';
-import { recordConflict, type ConflictDraft } from './conflicts';
-import { disputeOf, openDispute, sideOf, type Dispute } from './dispute';
+import { closeAgreedConflict, recordConflict, type ConflictDraft } from './conflicts';
+import { disputeOf, openDispute, sideOf, sidesAgree, type Dispute } from './dispute';
 import { softDelete } from './soft-delete';
 
 /** What applying one remote record decided: rows to write, and maybe a conflict for a person. */
@@ -14,6 +14,8 @@ export interface MergeDecision {
   device?: { device: Device; localSeq: number | null; pushedSeq: number };
   syncState?: SyncStateRow;
   conflict?: ConflictDraft;
+  /** The device's open conflict has nothing left to decide: the cloud came to hold what this PC holds. */
+  closesConflict?: boolean;
 }
 
 function takeRemote(remote: RemoteDevice, local: LocalRecord | null): MergeDecision {
@@ -44,8 +46,11 @@ export function decideMerge(remote: RemoteDevice, local: LocalRecord | null): Me
   if (local === null || !isDirty(local)) return takeRemote(remote, local);
 
   const base = local.baseVersion === null ? null : local.base;
-  // An open conflict is refreshed with the newer cloud values: the person decides against what the cloud has now.
-  if (local.inConflict) return conflictWith(openDispute(base, sideOf(local.device), sideOf(remote)), local, remote);
+  if (local.inConflict) {
+    if (sidesAgree(sideOf(local.device), sideOf(remote))) return { ...takeRemote(remote, local), closesConflict: true };
+    // An open conflict is refreshed with the newer cloud values: the person decides against what the cloud has now.
+    return conflictWith(openDispute(base, sideOf(local.device), sideOf(remote)), local, remote);
+  }
   const dispute = disputeOf(base, sideOf(local.device), sideOf(remote));
   if (dispute) return conflictWith(dispute, local, remote);
   if (local.device.deletedAt !== null) return takeRemote(remote, local);
@@ -66,7 +71,10 @@ export async function writeDecisions(tx: EntityManager, decisions: MergeDecision
   let seq = decisions.some((d) => d.device?.localSeq === null) ? await nextLocalSeq(tx) : 0;
   await upsertDevices(tx, decisions.flatMap((d) => (d.device ? [{ ...d.device, localSeq: d.device.localSeq ?? seq++ }] : [])));
   await upsertSyncStates(tx, decisions.flatMap((d) => (d.syncState ? [d.syncState] : [])));
-  for (const d of decisions) if (d.conflict) await recordConflict(tx, d.conflict, detectedAt);
+  for (const d of decisions) {
+    if (d.conflict) await recordConflict(tx, d.conflict, detectedAt);
+    if (d.closesConflict) await closeAgreedConflict(tx, d.device!.device.uuid, sideOf(d.device!.device), detectedAt);
+  }
 }
 
 /**

@@ -235,6 +235,40 @@ describe('conflicts between two instances', () => {
     assert.deepEqual({ mac: device.mac, assetTag: device.assetTag }, { mac: null, assetTag: 'T-1' });
   });
 
+  it('an edit here that makes the device what the cloud holds closes its conflict: nothing is left to decide', async () => {
+    const conflict = await conflictOnIp();
+    const versionBefore = (await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === uuid)!.version;
+    await pc2.app.editDevice(uuid, { ip: conflict.remote.ip, hostname: conflict.remote.hostname, notes: conflict.remote.notes });
+    assert.deepEqual(await pc2.app.listConflicts(), []);
+    const [closed] = await pc2.app.listConflicts({ all: true });
+    assert.equal(closed.resolution?.resolvedBy, 'sitesync (both sides agree)');
+    assert.equal((await pc2.app.status()).pendingChanges, 0, 'in sync at the cloud version: nothing to push');
+    await assertConverged();
+    assert.equal((await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === uuid)!.version, versionBefore, 'no new version');
+  });
+
+  it('a pull bringing the values this PC holds closes its conflict', async () => {
+    await conflictOnIp();
+    const here = await pc2.device(uuid);
+    await pc1.app.editDevice(uuid, { ip: here.ip, hostname: here.hostname, notes: here.notes });
+    await pc1.sync();
+    const outcome = await pc2.sync();
+    assert.equal(outcome.pull?.conflicts, 0);
+    assert.deepEqual(await pc2.app.listConflicts(), []);
+    assert.equal((await pc2.app.listConflicts({ all: true }))[0].resolution?.resolvedBy, 'sitesync (both sides agree)');
+    assert.equal((await assertConverged()).ip, '10.0.0.32');
+  });
+
+  it('a device deleted on both sides while a conflict held it: the conflict closes, deleted everywhere', async () => {
+    await conflictOnIp();
+    await pc1.app.deleteDevice(uuid);
+    await pc1.sync();
+    await pc2.app.deleteDevice(uuid);
+    await pc2.sync();
+    assert.deepEqual(await pc2.app.listConflicts(), []);
+    assert.ok((await assertConverged()).deletedAt);
+  });
+
   it('a delete against an edit opens a delete conflict; restoring keeps the edit', async () => {
     await pc1.app.deleteDevice(uuid);
     await pc2.app.editDevice(uuid, { notes: 'still in use!' });
