@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { PostgresVersionFeed } from './postgres-version-feed';
+import { SqliteVersionFeed } from './sqlite-version-feed';
 
 /** A site reached a new version; `by` is the instance whose push made it (null: a cloud-side edit). */
 export interface VersionAnnouncement {
@@ -23,31 +23,18 @@ export interface VersionFeed {
   subscribe(siteId: string, listener: VersionListener): Promise<() => void>;
 }
 
-/** One process (SQLite: one server process owns the file), so an emitter reaches every listener. */
-export class InProcessVersionFeed implements VersionFeed {
-  private readonly emitter = new EventEmitter().setMaxListeners(0);
-
-  async announce(announcement: VersionAnnouncement): Promise<void> {
-    this.emitter.emit(announcement.siteId, announcement);
-  }
-
-  async subscribe(siteId: string, listener: VersionListener): Promise<() => void> {
-    this.emitter.on(siteId, listener);
-    return () => this.emitter.off(siteId, listener);
-  }
-}
-
 const feeds = new WeakMap<CloudDatabase, VersionFeed>();
 
 /**
  * The feed of this database, one per open database, so a write anywhere in
  * the process (a push, `cloud device edit`) reaches the server's listeners.
- * PostgreSQL: LISTEN/NOTIFY, which also crosses server processes.
+ * Writes of other processes reach them too: PostgreSQL through
+ * LISTEN/NOTIFY, SQLite by reading the sites' versions while anyone listens.
  */
 export function versionFeedOf(db: CloudDatabase): VersionFeed {
   let feed = feeds.get(db);
   if (!feed) {
-    feed = db.dialect === 'postgres' ? new PostgresVersionFeed(db) : new InProcessVersionFeed();
+    feed = db.dialect === 'postgres' ? new PostgresVersionFeed(db) : new SqliteVersionFeed(db);
     feeds.set(db, feed);
   }
   return feed;

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { changeCloudDevice } from '../../src/cloud/cloud-devices';
 import { enrollInstance, revokeInstance } from '../../src/cloud/enrolment';
+import { CloudDatabase } from '../../src/db/cloud/cloud-database';
+import { CloudClient } from '../../src/sync/cloud-client';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
 import { until } from '../support/until';
 
@@ -91,6 +95,23 @@ describe('the cloud bounds and ends its live event streams', () => {
     assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 503, 503, 503, 503]);
     for (const answer of answers) answer.close();
     await until(async () => (await openCount(cloud)) === 0, 'no stream is open');
+  });
+
+  it('a cloud-side edit made by another process on the same database is announced', async () => {
+    const client = new CloudClient({ baseUrl: cloud.url, token: await enroll('edits'), retryDelaysMs: [] });
+    const uuid = randomUUID();
+    await client.push([{ uuid, baseVersion: null, fields: { mac: 'aa:bb:cc:00:44:01' }, deletedAt: null, updatedAt: new Date().toISOString() }]);
+    const watcher = await openStream(cloud, await enroll('edits'));
+    await until(async () => watcher.text().includes('event: ready'), 'the stream is ready');
+    // What `sitesync cloud device edit` opens in its own process: a connection and a feed of its own.
+    const elsewhere = await CloudDatabase.open(cloud.db.target);
+    try {
+      await changeCloudDevice(elsewhere, uuid, { patch: { hostname: 'edited-elsewhere' } }, new Date().toISOString());
+    } finally {
+      await elsewhere.close();
+    }
+    await until(async () => watcher.text().includes('event: version\ndata: {"siteId":"edits","version":2}'), 'the edit is announced');
+    watcher.close();
   });
 
   it("revoking an instance ends its open stream within a keep-alive; another instance's stream goes on", async () => {
