@@ -116,11 +116,17 @@ async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary:
 export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
   const { db } = context;
   return recordAttempt(context, 'push', async (summary) => {
-    // A change waiting in the outbox counts apart from the device's newer edit, which goes after it.
-    const total = (await db.read(countDirty)) + (await db.read(outboxChangeCount));
+    // A change waiting in the outbox counts apart from the device's newer edit, which goes after it; once the
+    // outbox is sent, what is still dirty is known (a device not edited since is done).
+    let total = (await db.read(countDirty)) + (await db.read(outboxChangeCount));
     const reportProgress = () => context.onProgress?.({ phase: 'push', done: Math.min(total, summary.sent + summary.skipped), total });
-    for (let lost = await db.read(oldestOutboxBatch); lost && !context.signal?.aborted; lost = await db.read(oldestOutboxBatch)) {
-      await sendFromOutbox(context, lost, summary);
+    let lost = await db.read(oldestOutboxBatch);
+    if (lost) {
+      while (lost && !context.signal?.aborted) {
+        await sendFromOutbox(context, lost, summary);
+        lost = await db.read(oldestOutboxBatch);
+      }
+      total = summary.sent + (await db.read(countDirty));
       reportProgress();
     }
     let afterSeq = 0;

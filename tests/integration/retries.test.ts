@@ -55,8 +55,11 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.equal(lost.push?.status, 'error', 'the client saw the connection cut');
     assert.equal((await pc.app.status()).pendingChanges, 1, 'still pending on this PC');
 
-    const retried = await pc.sync();
+    const progress: { done: number; total: number | null }[] = [];
+    const retried = await pc.app.sync({ onProgress: (p) => p.phase === 'push' && progress.push(p) });
+    assert.equal(retried.push?.status, 'ok');
     assert.equal(retried.push?.applied, 1, 'the retry is answered applied (same values)');
+    assert.deepEqual(progress.at(-1), { phase: 'push', done: 1, total: 1 }, 'one change, sent once: the bar ends full');
     assert.equal(retried.push?.conflicts, 0);
     assert.deepEqual(await pc.app.listConflicts(), []);
     const cloudDevices = await listCloudDevices(cloud.db, 'hq', true);
