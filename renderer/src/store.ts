@@ -149,9 +149,16 @@ export const useApp = create<AppState>()((set, get) => {
       try {
         await unwrap(sitesync.conflicts.resolve({ id: conflict.id, remoteVersion: conflict.remoteVersion, resolution }));
       } catch (failure) {
-        // The cloud's values changed while the person was deciding: show the new ones (a fresh resolver) and say why.
-        if (!(failure instanceof CallFailure && failure.issueFor('remoteVersion'))) throw failure;
-        set({ notice: { kind: 'error', text: 'The cloud changed this device while you were deciding. Its new values are shown: decide again.' } });
+        if (!(failure instanceof CallFailure)) throw failure;
+        if (failure.issueFor('remoteVersion')) {
+          // The cloud's values changed while the person was deciding: show the new ones (a fresh resolver) and say why.
+          set({ notice: { kind: 'error', text: 'The cloud changed this device while you were deciding. Its new values are shown: decide again.' } });
+        } else if (failure.issueFor('id')) {
+          // Closed meanwhile: both sides came to agree (decision 48), or it was resolved beside the app.
+          set({ notice: { kind: 'success', text: 'This conflict was settled meanwhile: both sides now agree, or it was resolved elsewhere.' } });
+        } else {
+          throw failure;
+        }
         await get().refreshAll();
         return;
       }

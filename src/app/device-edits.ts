@@ -7,6 +7,7 @@ import { ValidationError } from '../domain/validation-error';
 import {
   findLiveDuplicate,
   getRecord,
+  inConflict,
   isDirty,
   nextLocalSeq,
   upsertDevices,
@@ -36,7 +37,7 @@ async function writeLocal(tx: EntityManager, record: LocalRecord | null, device:
   else if (!isDirty(record)) {
     await upsertSyncStates(tx, [{ uuid: device.uuid, baseVersion: record.baseVersion, base: record.base }]);
   }
-  if (record?.inConflict) await refreshConflictLocalSide(tx, device, device.updatedAt);
+  if (record && inConflict(record)) await refreshConflictLocalSide(tx, device, device.updatedAt);
   return device;
 }
 

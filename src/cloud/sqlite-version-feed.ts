@@ -34,7 +34,11 @@ export class SqliteVersionFeed implements VersionFeed {
 
   async subscribe(siteId: string, listener: VersionListener): Promise<() => void> {
     // From the version the site has now: the first poll announces only what comes after.
-    if (!this.announced.has(siteId)) this.announced.set(siteId, (await this.latestVersions([siteId])).get(siteId) ?? 0);
+    if (!this.announced.has(siteId)) {
+      const latest = (await this.latestVersions([siteId])).get(siteId) ?? 0;
+      // Another subscribe or an announcement may have set it meanwhile, to a version as new or newer.
+      if (!this.announced.has(siteId)) this.announced.set(siteId, latest);
+    }
     this.emitter.on(siteId, listener);
     if (!this.timer && !this.polling) this.schedulePoll();
     let subscribed = true;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { closedObject } from '../domain/closed-object';
-import { SYNC_FIELDS } from '../domain/device';
+import { SYNC_FIELDS, type SyncField } from '../domain/device';
 import { isoTime, remoteDeviceSchema, uuidSchema } from './device';
 
 /** Sent as `X-SiteSync-Protocol` on every request. Bump on a breaking change of the wire format. */
@@ -26,7 +26,7 @@ export const MAX_PULL_LIMIT = 5000;
 export const pushChangeSchema = closedObject({
   uuid: z.string().max(64),
   baseVersion: z.number().int().positive().nullable(),
-  fields: z.partialRecord(z.enum(SYNC_FIELDS), z.string().max(4000).nullable()),
+  fields: closedObject(Object.fromEntries(SYNC_FIELDS.map((f) => [f, z.string().max(4000).nullable().optional()])) as Record<SyncField, z.ZodOptional<z.ZodNullable<z.ZodString>>>),
   deletedAt: z.string().max(40).nullable(),
   updatedAt: z.string().max(40),
 });

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { RemoteDevice } from '../contract/device';
 import { pickFields, sameFields, type Device } from '../domain/device';
 import { mergeFields } from '../domain/merge-fields';
-import { getRecords, isDirty, nextLocalSeq, upsertDevices, upsertSyncStates, type LocalRecord, type SyncStateRow } from '../db/local/device-store';
+import { getRecords, inConflict, isDirty, nextLocalSeq, upsertDevices, upsertSyncStates, type LocalRecord, type SyncStateRow } from '../db/local/device-store';
 import { closeAgreedConflict, recordConflict, type ConflictDraft } from './conflicts';
 import { disputeOf, openDispute, sideOf, sidesAgree, type Dispute } from './dispute';
 import { softDelete } from './soft-delete';
@@ -41,12 +41,14 @@ function conflictWith({ kind, fields }: Dispute, local: LocalRecord, remote: Rem
  * caller writes the decision, so a page of decisions can be written at once.
  */
 export function decideMerge(remote: RemoteDevice, local: LocalRecord | null): MergeDecision {
-  // An echo of what this instance already agreed on (a repeated page, our own push coming back).
+  // An echo of what this instance already agreed on (a repeated page, our own push coming back), or older
+  // than the cloud values an open conflict holds (a push answer sent again from the outbox).
   if (local !== null && local.baseVersion !== null && remote.version <= local.baseVersion) return { outcome: 'unchanged' };
+  if (local !== null && inConflict(local) && remote.version <= local.conflictVersion!) return { outcome: 'unchanged' };
   if (local === null || !isDirty(local)) return takeRemote(remote, local);
 
   const base = local.baseVersion === null ? null : local.base;
-  if (local.inConflict) {
+  if (inConflict(local)) {
     if (sidesAgree(sideOf(local.device), sideOf(remote))) return { ...takeRemote(remote, local), closesConflict: true };
     // An open conflict is refreshed with the newer cloud values: the person decides against what the cloud has now.
     return conflictWith(openDispute(base, sideOf(local.device), sideOf(remote)), local, remote);

@@ -7,6 +7,7 @@ import { missingSyncField, serialize } from '../domain/serialize';
 import {
   countDirty,
   dirtyRecords,
+  inConflict,
   markPushed,
   markRejected,
   syncPositions,
@@ -47,7 +48,7 @@ function partsUnder(maxBytes: number, records: LocalRecord[]): SentChange[][] {
 /** Whether a dirty record goes in this push, or why it stays behind. */
 function pushability(record: LocalRecord): 'send' | 'held' | 'skip' {
   // Held: waiting on a person (open conflict) or refused as it is now (retried once it changes).
-  if (record.inConflict || record.rejectedSeq === record.localSeq) return 'held';
+  if (inConflict(record) || record.rejectedSeq === record.localSeq) return 'held';
   return missingSyncField(record.device) === null ? 'send' : 'skip';
 }
 

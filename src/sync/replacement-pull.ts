@@ -1,5 +1,5 @@
 import { isoNow } from '../domain/clock';
-import { getRecords, isDirty, listDevices, upsertDevices } from '../db/local/device-store';
+import { getRecords, inConflict, isDirty, listDevices, upsertDevices } from '../db/local/device-store';
 import { readMeta, writeMeta } from '../db/local/meta-store';
 import { assertSameEnrolment, mayWritePullFrom } from './enrolment-guard';
 import { applyUpdate } from './merge';
@@ -44,7 +44,7 @@ export async function replacementPull(context: SyncContext, pageSize = PULL_PAGE
       if (!(await mayWritePullFrom(tx, context, expiredCursor))) return;
       const gone = await getRecords(tx, (await listDevices(tx, false)).filter((d) => !inCloud.has(d.uuid)).map((d) => d.uuid));
       // A device pushed (from another process on this data dir) after the last page was read is newer than the cursor, not gone.
-      const purged = [...gone.values()].filter((r) => r.baseVersion !== null && r.baseVersion <= cursor && !isDirty(r) && !r.inConflict);
+      const purged = [...gone.values()].filter((r) => r.baseVersion !== null && r.baseVersion <= cursor && !isDirty(r) && !inConflict(r));
       const now = isoNow(clock);
       await upsertDevices(tx, purged.map((r) => ({ device: softDelete(r.device, now), localSeq: r.localSeq, pushedSeq: r.pushedSeq })));
       await writeMeta(tx, { pullCursor: cursor });

@@ -107,15 +107,21 @@ export function startSyncWorkers(config: SyncWorkersConfig): SyncWorkers | null 
     update({ nextRunAt: now() + delayMs });
   };
 
+  /** Counts the watches begun: a question still out when a newer watch began (after another refused run) is dropped. */
+  let watches = 0;
   /** Asks `enrolmentChanged` every interval while refused; a new enrolment ends the refusal with a run. */
   const watchForNewEnrolment = (refused: WorkerPhase) => {
     const { enrolmentChanged } = config;
     if (!enrolmentChanged) return;
+    const watch = ++watches;
+    const current = () => !stopped && state.phase === refused && watch === watches;
+    if (timer !== null) timers.clearTimeout(timer);
     timer = timers.setTimeout(async () => {
       timer = null;
+      if (!current()) return;
       const changed = await enrolmentChanged().catch(() => false);
       // A stop, or a person's Sync now, may have come while the question was out.
-      if (stopped || state.phase !== refused) return;
+      if (!current()) return;
       if (!changed) return watchForNewEnrolment(refused);
       log('the data dir was enrolled again: sync resumes');
       update({ phase: 'idle' });

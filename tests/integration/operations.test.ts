@@ -120,7 +120,7 @@ describe('operating the cloud server (the real `cloud serve` process)', () => {
 });
 
 describe('closing the cloud database', () => {
-  it('lets a transaction under way commit first (a push still running when the shutdown grace ran out)', async () => {
+  it('lets a transaction under way commit first (a push still running when the shutdown grace ran out); a second close waits for the first', async () => {
     const target = await createTestCloudDb();
     const db = await CloudDatabase.open(target.target);
     try {
@@ -135,7 +135,7 @@ describe('closing the cloud database', () => {
       });
       await entered;
       let closed = false;
-      const closing = db.close().then(() => (closed = true));
+      const closing = Promise.all([db.close(), db.close()]).then(() => (closed = true));
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal(closed, false, 'close waits for the transaction');
       release();

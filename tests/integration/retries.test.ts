@@ -175,6 +175,36 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.notEqual((await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid)!.deletedAt, null);
   });
 
+  it('a conflict answer sent again from the outbox does not replace newer cloud values a pull put in the open conflict', async () => {
+    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0a', hostname: 'h0' });
+    await pc.sync();
+    await peer.sync();
+    await peer.app.editDevice(device.uuid, { hostname: 'Y' });
+    await peer.sync();
+    await pc.app.editDevice(device.uuid, { hostname: 'X' });
+    proxy.dropNextPushAnswers(1); // the cloud answers "conflict, current Y"; the answer is lost
+    assert.equal((await pc.app.sync()).push?.status, 'error');
+    await peer.sync();
+    await peer.app.editDevice(device.uuid, { hostname: 'Z' });
+    await peer.sync();
+    await pc.app.sync({ direction: 'pull' });
+    const [open] = await pc.app.listConflicts();
+    assert.equal(open.remote.hostname, 'Z');
+
+    await pc.sync(); // sends the lost batch again: its stored answer carries Y, an older version
+    const [still] = await pc.app.listConflicts();
+    assert.deepEqual([still.remoteVersion, still.remote.hostname], [open.remoteVersion, 'Z'], 'the conflict keeps the newer cloud values');
+
+    // Edited here to the older cloud value: the sides do not agree (the cloud holds Z), so it stays open.
+    await pc.app.editDevice(device.uuid, { hostname: 'Y' });
+    await pc.sync();
+    const [afterEdit] = await pc.app.listConflicts();
+    assert.ok(afterEdit, 'still open: this PC holds Y, the cloud Z');
+    await pc.app.resolveConflict(afterEdit.id, { take: 'local' }, afterEdit.remoteVersion);
+    await pc.sync();
+    assert.equal((await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid)!.hostname, 'Y', 'the value the person kept');
+  });
+
   it('progress counts the lost batch apart from the newer edits that follow it', async () => {
     const devices = [];
     for (let i = 0; i < 3; i++) devices.push(await pc.app.addDevice({ mac: `aa:bb:cc:00:01:1${i}`, hostname: 'h0' }));

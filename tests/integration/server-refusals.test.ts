@@ -143,6 +143,9 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
     const body = await (response.json() as Promise<any>);
     assert.equal(response.status, 400);
     assert.equal(body.error.message, '(body): unknown field(s) dryRun; expected only batchId, changes');
+    const misspelt = await push([change({ mac: 'aa:bb:cc:00:02:31', hostnme: 'typo' })]);
+    assert.equal(misspelt.status, 400);
+    assert.match(((await misspelt.json()) as any).error.message, /^changes\.0\.fields: unknown field\(s\) hostnme; expected only hostname, mac, ip, /);
   });
 
   it('HEAD is no way into the sync routes: 404, and no pull, visit or stream is recorded', async () => {

@@ -6,7 +6,8 @@ import { cli, startCloud, startUi, type ListeningProcess } from './support/proce
 
 /**
  * A decision made against cloud values that changed while the person was
- * deciding (decision 41), in the real renderer. The app's own live pull
+ * deciding (decision 41), then against a conflict resolved beside the app,
+ * in the real renderer. The app's own live pull
  * refreshes the conflict; the page learns of it through a `dataChanged`
  * event, which this test holds back, as a slow event would be, so the click
  * lands on the old values.
@@ -31,7 +32,7 @@ test.afterAll(async () => {
   dir?.remove();
 });
 
-test('a decision against cloud values that changed meanwhile is refused with a notice, and the new values are shown', async ({ browser }) => {
+test('a decision against cloud values that changed meanwhile, or on a conflict settled meanwhile, is refused with a notice and the page catches up', async ({ browser }) => {
   // A dozen CLI runs, each a Node start with its database: about 1.5 s apiece on this machine.
   test.setTimeout(180_000);
   dir = tempDir('sitesync-ui-stale-');
@@ -86,8 +87,14 @@ test('a decision against cloud values that changed meanwhile is refused with a n
   expect(stillOpen).toMatchObject({ id: shown.id, remote: { hostname: 'ap-lab-other-2' } });
   await page.screenshot({ path: join(__dirname, '..', 'screenshots', 'conflict-changed-meanwhile.png') });
 
+  // Resolved beside the app meanwhile (the CLI on this PC's data dir): the click finds it closed.
+  await onHere('conflicts', 'resolve', String(shown.id), '--take', 'local');
+  await resolver.getByRole('button', { name: 'Keep all cloud' }).click();
+  await expect(page.getByText('This conflict was settled meanwhile: both sides now agree, or it was resolved elsewhere.')).toBeVisible();
+  await expect(page.getByTestId('conflicts-badge')).toHaveCount(0);
+  await expect(resolver).toHaveCount(0);
+
   holdDataChanged = false;
-  await resolver.getByRole('button', { name: 'Keep all mine' }).click();
-  await expect(page.getByText('Conflict resolved.')).toBeVisible();
+  await page.getByRole('button', { name: 'Sync now' }).click();
   await expect.poll(async () => (await onOther<{ hostname: string }>('sync').then(() => onOther<{ hostname: string }>('device', 'show', uuid))).hostname).toBe('ap-lab-here');
 });

@@ -14,7 +14,7 @@ function remote(changes: Partial<RemoteDevice>, version = 2): RemoteDevice {
 }
 
 function local(changes: Partial<Device>, dirty: boolean, extra: Partial<LocalRecord> = {}): LocalRecord {
-  return { device: { ...base, ...changes }, localSeq: dirty ? 5 : 3, pushedSeq: 3, baseVersion: 1, base: pickFields(base), rejectedSeq: null, rejectedReason: null, inConflict: false, ...extra };
+  return { device: { ...base, ...changes }, localSeq: dirty ? 5 : 3, pushedSeq: 3, baseVersion: 1, base: pickFields(base), rejectedSeq: null, rejectedReason: null, conflictVersion: null, ...extra };
 }
 
 describe('mergeFields', () => {
@@ -78,7 +78,7 @@ describe('decideMerge (applyUpdate’s decision)', () => {
   });
 
   it('refreshes an open conflict with newer cloud values instead of merging', () => {
-    const decision = decideMerge(remote({ hostname: 'h3' }, 3), local({ ip: '10.0.0.2' }, true, { inConflict: true }));
+    const decision = decideMerge(remote({ hostname: 'h3' }, 3), local({ ip: '10.0.0.2' }, true, { conflictVersion: 2 }));
     assert.equal(decision.outcome, 'conflict');
     assert.equal(decision.conflict?.remoteVersion, 3);
   });

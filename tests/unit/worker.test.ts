@@ -191,6 +191,27 @@ describe('startSyncWorkers', () => {
     await workers.stop();
   });
 
+  it('a check still out when Sync now was refused again is dropped: one check chain, none after stop', async () => {
+    const timers = new ManualTimers();
+    const run = controllableRun();
+    let answer: (changed: boolean) => void = () => {};
+    const enrolmentChanged = () => new Promise<boolean>((resolve) => (answer = resolve));
+    const workers = startSyncWorkers({ role: 'local', run: run.run, timers, intervalMs: 60_000, enrolmentChanged })!;
+    run.finish({ failure: 'unauthorized' });
+    await waitFor(workers, (s) => s.phase === 'unauthorized');
+    timers.fireAll(); // the check goes out, and is slow to answer
+    const manual = workers.trigger('manual');
+    await run.started(2);
+    run.finish({ failure: 'unauthorized' });
+    await manual;
+    assert.deepEqual(timers.delays(), [60_000], 'the refused Sync now starts the one watch');
+    answer(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(timers.delays(), [60_000], 'the old check answering starts no second chain');
+    await workers.stop();
+    assert.deepEqual(timers.delays(), [], 'nothing left after stop');
+  });
+
   it('stops cleanly: aborts the run between pages and waits for it', async () => {
     let signal: AbortSignal | null = null;
     let finish = () => {};

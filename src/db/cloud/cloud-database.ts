@@ -36,6 +36,8 @@ export class CloudDatabase {
 
   /** PostgreSQL work under way, which `close` lets finish; on SQLite the serial queue does the same. */
   private readonly running = new Set<Promise<unknown>>();
+  /** The one close, which every later call waits for. */
+  private closing: Promise<void> | null = null;
 
   private tracked<T>(work: Promise<T>): Promise<T> {
     this.running.add(work);
@@ -93,12 +95,17 @@ export class CloudDatabase {
   }
 
   /**
-   * Lets the work under way finish, then closes; closing twice is a no-op, on
-   * both backends. A push still running when a shutdown's grace ran out thus
+   * Lets the work under way finish, then closes; closing again, even while
+   * the first close runs, waits for that one, on both backends. A push still running when a shutdown's grace ran out thus
    * commits: ending its PostgreSQL connection would roll it back. Work one
    * of them starts on its way out (a push's NOTIFY) is waited for too.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     if (this.serial) return this.serial.close();
     while (this.running.size) await Promise.allSettled(this.running);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

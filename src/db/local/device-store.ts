@@ -13,8 +13,8 @@ export interface LocalRecord {
   base: DeviceFields;
   rejectedSeq: number | null;
   rejectedReason: string | null;
-  /** An open conflict holds this device until a person resolves it. */
-  inConflict: boolean;
+  /** The cloud version of the open conflict that holds this device until a person resolves it; null: none open. */
+  conflictVersion: number | null;
 }
 
 interface RecordRow extends Device {
@@ -24,12 +24,12 @@ interface RecordRow extends Device {
   baseJson: string | null;
   rejectedSeq: number | null;
   rejectedReason: string | null;
-  inConflict: 0 | 1;
+  conflictVersion: number | null;
 }
 
 const RECORD_SELECT = `SELECT ${DEVICE_SELECT}, local_seq AS "localSeq", pushed_seq AS "pushedSeq",
   base_version AS "baseVersion", base AS "baseJson", rejected_seq AS "rejectedSeq", rejected_reason AS "rejectedReason",
-  EXISTS (SELECT 1 FROM conflicts WHERE conflicts.device_uuid = devices.uuid AND resolved_at IS NULL) AS "inConflict"
+  (SELECT remote_version FROM conflicts WHERE conflicts.device_uuid = devices.uuid AND resolved_at IS NULL) AS "conflictVersion"
   FROM devices LEFT JOIN sync_state ON sync_state.device_uuid = devices.uuid`;
 
 /** SQLite's limit on bound parameters is 32766; stay well below it. */
@@ -39,11 +39,15 @@ export function isDirty(record: LocalRecord): boolean {
   return record.localSeq > record.pushedSeq;
 }
 
+export function inConflict(record: LocalRecord): boolean {
+  return record.conflictVersion !== null;
+}
+
 function toRecord(row: RecordRow): LocalRecord {
-  const { localSeq, pushedSeq, baseVersion, baseJson, rejectedSeq, rejectedReason, inConflict, ...device } = row;
+  const { localSeq, pushedSeq, baseVersion, baseJson, rejectedSeq, rejectedReason, conflictVersion, ...device } = row;
   // A clean synced device equals its base, so the base is only stored while they differ.
   const base = baseJson !== null ? (JSON.parse(baseJson) as DeviceFields) : pickFields(baseVersion === null ? {} : device);
-  return { device, localSeq, pushedSeq, baseVersion, base, rejectedSeq, rejectedReason, inConflict: inConflict === 1 };
+  return { device, localSeq, pushedSeq, baseVersion, base, rejectedSeq, rejectedReason, conflictVersion };
 }
 
 export async function getRecord(db: EntityManager, uuid: string): Promise<LocalRecord | null> {
