@@ -284,10 +284,17 @@ export class LocalApp {
     })!;
     if (!live) return workers;
     // Live sync: a change elsewhere is pulled at once (the cloud's events), a change here is pushed at once.
+    let liveState: LiveState = 'connecting';
     const stream = subscribeLiveEvents({
       open: async (signal) => (await this.enrolment()).client.events(signal),
       onChange: () => void workers.trigger('live'),
-      onState: onLiveState,
+      onState: (state) => {
+        // A stream that was open and broke: whether the cloud is gone or only the stream, a run tells at once
+        // (and the app says Offline now, not at the next scheduled run).
+        if (liveState === 'open' && state === 'down') void workers.trigger('live');
+        liveState = state;
+        onLiveState?.(state);
+      },
       log: config.log,
     });
     events = stream;

@@ -5,6 +5,7 @@ import { DesktopSession } from '../../src/app/desktop-session';
 import type { WorkerStateView } from '../../src/contract/ipc';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
 import { tempDir } from '../support/temp-dir';
+import { until } from '../support/until';
 
 describe("the desktop's worker state tells whether the cloud's live stream is open", () => {
   let cloud: TestCloud;
@@ -34,11 +35,15 @@ describe("the desktop's worker state tells whether the cloud's live stream is op
     dir.remove();
   });
 
-  it('stopped before enrolment, open once enrolled, down when the cloud goes away', async () => {
+  it('stopped before enrolment, open once enrolled, down when the cloud goes away, and offline at once, not at the next scheduled run', async () => {
     assert.equal(session.workerState().live, 'stopped');
     await session.enrol(cloud.url, await cloud.enroll('hq'));
     assert.equal((await liveBecomes('open')).live, 'open');
+    await until(async () => session.workerState().phase === 'idle', 'the start-up run is over');
+    assert.ok(session.workerState().nextRunAt! - Date.now() > 30_000, 'the next scheduled run is far off');
     await cloud.stop();
     assert.equal((await liveBecomes('down')).live, 'down');
+    await until(async () => session.workerState().lastFailure === 'offline', 'a run tells the cloud is gone');
+    assert.equal(session.workerState().phase, 'backoff');
   });
 });
