@@ -141,7 +141,7 @@ export const useApp = create<AppState>()((set, get) => {
     deleteDevice: (uuid) =>
       guarded(async () => {
         await unwrap(sitesync.devices.delete({ uuid }));
-        set({ notice: { kind: 'success', text: 'Device deleted. The deletion reaches the cloud with the next sync.' } });
+        set({ notice: { kind: 'success', text: 'Device deleted on this PC. Diagnostics counts it under Changes to send until the cloud has it.' } });
         await Promise.all([get().refreshDevices(), get().refreshStatus()]);
       }),
 
@@ -162,7 +162,7 @@ export const useApp = create<AppState>()((set, get) => {
         await get().refreshAll();
         return;
       }
-      set({ notice: { kind: 'success', text: 'Conflict resolved. The result goes to the cloud with the next sync.' } });
+      set({ notice: { kind: 'success', text: 'Conflict resolved. The device’s row says Synced once the cloud has the result.' } });
       await get().refreshAll();
     },
 

@@ -21,7 +21,7 @@ async function assertUnique(tx: EntityManager, fields: DeviceFields, uuid: strin
   const duplicate = await findLiveDuplicate(tx, fields, uuid);
   if (duplicate) {
     const label = duplicate.field === 'mac' ? 'MAC address' : 'asset tag';
-    throw new ValidationError([{ field: duplicate.field, message: `expected a ${label} no other device of this site uses; device ${duplicate.uuid} has ${fields[duplicate.field]}` }]);
+    throw new ValidationError([{ field: duplicate.field, message: `expected a ${label} no other device of this site uses; ${duplicate.holder} has ${fields[duplicate.field]}` }]);
   }
 }
 

@@ -21,6 +21,7 @@ import { subscribeLiveEvents, type LiveEvents, type LiveState } from '../sync/li
 import { startSyncWorkers, type SyncWorkers, type SyncWorkersConfig } from '../sync/worker';
 import type { AttemptSummary, SyncContext, SyncProgress } from '../sync/sync-context';
 import { addDevice, deleteDevice, editDevice } from './device-edits';
+import { enrolmentRefusal } from './enrolment-refusal';
 import { FileTokenStore, type TokenStore } from './token-store';
 import type { StatusReport } from './status-report';
 import { APP_VERSION } from './version';
@@ -117,7 +118,11 @@ export class LocalApp {
     // The cursor before the cloud's newest version: a pull beside this one only moves it up to that version,
     // so it cannot pass it in between and make the same cloud look restored from an older backup.
     const meta = await this.meta();
-    const status = await this.client(url, token).status();
+    const status = await this.client(url, token)
+      .status()
+      .catch((error: unknown) => {
+        throw error instanceof SyncFailure ? enrolmentRefusal(url, error) : error;
+      });
     if (meta.siteId && meta.siteId !== status.instance.siteId) {
       throw new ValidationError([{ field: 'token', message: `expected a token of site ${meta.siteId}, which this data dir holds; this one is for ${status.instance.siteId}` }]);
     }

@@ -156,7 +156,7 @@ export async function resolveDeviceConflict(tx: EntityManager, id: number, input
   if (side.deletedAt === null) {
     requireIdentity(side);
     const duplicate = await findLiveDuplicate(tx, side, record.device.uuid);
-    if (duplicate) throw new ValidationError([{ field: duplicate.field, message: `expected a value no other live device uses; device ${duplicate.uuid} has it` }]);
+    if (duplicate) throw new ValidationError([{ field: duplicate.field, message: `expected a value no other live device uses; ${duplicate.holder} has it` }]);
   }
 
   const remoteFields: DeviceFields = pickFields(conflict.remote);

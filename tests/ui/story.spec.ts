@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { tempDir } from '../support/temp-dir';
 import { expectAccessible } from './support/axe';
-import { cli, startCloud, startUi, type ListeningProcess } from './support/processes';
+import { cli, startCloud, startUi } from './support/processes';
+import { startUiWorld, type UiWorld } from './support/ui-world';
 
 /**
  * The desktop story in a real browser: this PC through `sitesync ui`, a
@@ -24,13 +24,8 @@ mkdirSync(SCREENSHOTS, { recursive: true });
 
 test.describe.configure({ mode: 'serial' });
 
-let dir: ReturnType<typeof tempDir>;
-let cloudDb: string;
-let cloud: ListeningProcess;
-let ui: ListeningProcess;
+let world: UiWorld;
 let page: Page;
-let firstPc: string;
-let secondPc: string;
 let deviceUuid: string;
 
 /** The whole page: the viewport grows to the scrolling main area's height for the picture, then comes back. */
@@ -44,8 +39,8 @@ async function shot(name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   await page.setViewportSize(viewport);
 }
-const enrollToken = async (name: string) => (await cli<{ token: string }>(['cloud', '--db', cloudDb, 'enroll', '--site', 'warehouse-3', '--name', name])).token;
-const onSecondPc = <T>(...args: string[]) => cli<T>(['--data-dir', secondPc, ...args]);
+const enrollToken = async (name: string) => (await cli<{ token: string }>(['cloud', '--db', world.cloudDb, 'enroll', '--site', 'warehouse-3', '--name', name])).token;
+const onSecondPc = <T>(...args: string[]) => cli<T>(['--data-dir', world.other, ...args]);
 
 /** The newest audit row of a manual run, and whether the worker is still running, as the page's API tells. */
 function manualRunState() {
@@ -75,38 +70,28 @@ async function syncNow() {
 }
 
 test.beforeAll(async ({ browser }) => {
-  dir = tempDir('sitesync-ui-');
-  cloudDb = join(dir.path, 'cloud.db');
-  firstPc = join(dir.path, 'pc1');
-  secondPc = join(dir.path, 'pc2');
-  cloud = await startCloud(cloudDb);
-  ui = await startUi(firstPc);
-  page = await (await browser.newContext()).newPage();
+  world = await startUiWorld(browser, 'sitesync-ui-');
+  page = world.page;
 });
 
-test.afterAll(async () => {
-  await page?.context().close();
-  await ui?.stop();
-  await cloud?.stop();
-  dir?.remove();
-});
+test.afterAll(() => world?.stop());
 
 test('the bridge refuses a page load without its secret', async ({ request }) => {
-  const origin = new URL(ui.url).origin;
+  const origin = new URL(world.ui.url).origin;
   expect((await request.get(`${origin}/`)).status()).toBe(404);
   expect((await request.get(`${origin}/wrong-secret/`)).status()).toBe(404);
-  const page = await request.get(ui.url);
+  const page = await request.get(world.ui.url);
   expect(page.status()).toBe(200);
   expect(page.headers()['content-security-policy']).toContain("script-src 'self'");
 });
 
 test('first run: enrol this PC with the cloud URL and token', async () => {
-  await page.goto(ui.url);
+  await page.goto(world.ui.url);
   await expect(page.getByRole('heading', { name: 'Welcome to SiteSync' })).toBeVisible();
   await shot('enrol');
   await expectAccessible(page, 'the enrol page');
 
-  await page.getByLabel('Cloud address').fill(cloud.url);
+  await page.getByLabel('Cloud address').fill(world.cloud.url);
   await page.getByLabel('Enrolment token').fill('too-short');
   await page.getByRole('button', { name: 'Enrol this PC' }).click();
   await expect(page.locator('#enrol-token-error')).toContainText('expected the token printed by `sitesync cloud enroll`');
@@ -161,7 +146,7 @@ test('Sync now shows progress, and the second PC receives the device', async () 
   await shot('devices');
   await expectAccessible(page, 'the devices page');
 
-  await onSecondPc('init', '--cloud', cloud.url, '--token', await enrollToken('pc2'));
+  await onSecondPc('init', '--cloud', world.cloud.url, '--token', await enrollToken('pc2'));
   await onSecondPc('sync');
   const devices = await onSecondPc<CliDevice[]>('device', 'list');
   expect(devices.map((d) => [d.uuid, d.mac, d.hostname])).toEqual([[deviceUuid, 'aa:bb:cc:00:11:22', 'sw-core-01']]);
@@ -171,14 +156,14 @@ test('a same-field conflict is resolved per field, side by side, and both PCs ag
   // This PC is switched off while both PCs change the same fields: its change is made through the CLI on its
   // data dir (they share the database), the other PC syncs first. (With the app running, a live pull would
   // bring the other change before anyone could type a conflicting one.)
-  await ui.stop();
-  await cli(['--data-dir', firstPc, 'device', 'edit', deviceUuid, '--hostname', 'sw-core-01a', '--location', 'Building A, rack 3', '--ip', '10.0.0.6']);
+  await world.ui.stop();
+  await cli(['--data-dir', world.here, 'device', 'edit', deviceUuid, '--hostname', 'sw-core-01a', '--location', 'Building A, rack 3', '--ip', '10.0.0.6']);
   await onSecondPc('device', 'edit', deviceUuid, '--hostname', 'sw-core-02', '--location', 'Building B');
   await onSecondPc('sync');
 
   // Switched on again: the start-up sync pushes this PC's change and the cloud answers with a conflict.
-  ui = await startUi(firstPc);
-  await page.goto(ui.url);
+  world.ui = await startUi(world.here);
+  await page.goto(world.ui.url);
   await expect(page.getByTestId('conflicts-badge')).toHaveText('1');
   await page.getByRole('button', { name: /Conflicts/ }).click();
   const resolver = page.getByRole('article', { name: /Conflict of sw-core-01a/ });
@@ -210,8 +195,8 @@ test('a same-field conflict is resolved per field, side by side, and both PCs ag
 });
 
 test('diagnostics show every attempt, including a failed one while the cloud is stopped', async () => {
-  const port = Number(new URL(cloud.url).port);
-  await cloud.stop();
+  const port = Number(new URL(world.cloud.url).port);
+  await world.cloud.stop();
   await syncNow();
   await expect(page.getByTestId('connection-pill')).toHaveText('Offline');
 
@@ -234,7 +219,7 @@ test('diagnostics show every attempt, including a failed one while the cloud is 
   await shot('diagnostics-offline');
   await expectAccessible(page, 'the diagnostics page');
 
-  cloud = await startCloud(cloudDb, port);
+  world.cloud = await startCloud(world.cloudDb, port);
   await syncNow();
   await expect(page.getByTestId('connection-pill')).toHaveText('Live');
   await expect(page.getByTestId('diag-last-sync')).not.toContainText('unreachable');

@@ -15,7 +15,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
     <Modal title={title} onClose={onCancel}>
       <div className="modal-body">{children}</div>
       <div className="modal-actions">
-        <button type="button" className="button-secondary" onClick={onCancel} autoFocus>
+        <button type="button" className="button-secondary" onClick={onCancel} data-autofocus>
           Cancel
         </button>
         <button type="button" className="button-danger" onClick={onConfirm}>

@@ -8,16 +8,24 @@ interface ModalProps {
 }
 
 /**
- * A native modal <dialog>: the browser traps focus, closes on Escape and
- * returns focus to the opener, which a hand-made overlay gets wrong.
+ * A native modal <dialog>: the browser traps focus and closes on Escape,
+ * which a hand-made overlay gets wrong. Focus starts on the element marked
+ * `data-autofocus` (showModal alone would pick the × button), and goes
+ * back to the opener when the dialog goes: the dialog leaves the page before
+ * it closes, so the browser cannot.
  */
 export function Modal({ title, onClose, children, wide }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current!;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
-    return () => dialog.close();
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    return () => {
+      dialog.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog

@@ -12,11 +12,27 @@ function shown(value: string | null | undefined) {
   return value === null || value === undefined || value === '' ? <span className="muted">(empty)</span> : value;
 }
 
-/** Fields that differ anywhere: disputed ones need a choice, the others were merged automatically. */
+/**
+ * Update conflict: the fields that differ anywhere; disputed ones need a
+ * choice, the others were merged automatically. Delete conflict: the values
+ * the live side holds (the deleted side holds none), its changes marked.
+ */
 function visibleFields(conflict: ConflictView): SyncField[] {
+  if (conflict.kind === 'delete') {
+    const live = conflict.local.deletedAt ? conflict.remote : conflict.local;
+    return SYNC_FIELDS.filter((f) => conflict.fields.includes(f) || (live[f] ?? '') !== '');
+  }
   return SYNC_FIELDS.filter(
     (f) => conflict.fields.includes(f) || conflict.local[f] !== conflict.remote[f] || (conflict.base !== null && conflict.base[f] !== conflict.local[f]),
   );
+}
+
+const deletedCell = <span className="muted">deleted</span>;
+
+/** The tag beside a field's name: what the person must do about it, or what happened to it. */
+function fieldTag(conflict: ConflictView, field: SyncField) {
+  if (conflict.kind === 'delete') return conflict.fields.includes(field) ? <span className="tag tag-warn">changed</span> : null;
+  return conflict.fields.includes(field) ? <span className="tag tag-danger">choose</span> : <span className="tag">merged</span>;
 }
 
 /**
@@ -96,14 +112,22 @@ export function ConflictResolver({ conflict }: { conflict: ConflictView }) {
             </label>
           );
           return (
-            <tr key={f} className={disputed ? 'row-disputed' : 'row-merged'} data-field={f}>
+            <tr key={f} className={disputed ? 'row-disputed' : conflict.kind === 'delete' ? undefined : 'row-merged'} data-field={f}>
               <th scope="row">
                 {FIELD_LABELS[f]}
-                {disputed ? <span className="tag tag-danger">choose</span> : <span className="tag">merged</span>}
+                {fieldTag(conflict, f)}
               </th>
               <td className="base">{shown(conflict.base?.[f])}</td>
-              <td className={conflict.local[f] !== conflict.base?.[f] ? 'changed' : undefined}>{disputed ? radio('local') : shown(conflict.local[f])}</td>
-              <td className={conflict.remote[f] !== conflict.base?.[f] ? 'changed' : undefined}>{disputed ? radio('cloud') : shown(conflict.remote[f])}</td>
+              {conflict.local.deletedAt ? (
+                <td>{deletedCell}</td>
+              ) : (
+                <td className={conflict.local[f] !== conflict.base?.[f] ? 'changed' : undefined}>{disputed ? radio('local') : shown(conflict.local[f])}</td>
+              )}
+              {conflict.remote.deletedAt ? (
+                <td>{deletedCell}</td>
+              ) : (
+                <td className={conflict.remote[f] !== conflict.base?.[f] ? 'changed' : undefined}>{disputed ? radio('cloud') : shown(conflict.remote[f])}</td>
+              )}
               {conflict.kind !== 'delete' && (
                 <td>
                   {disputed && (

@@ -1,10 +1,17 @@
 import { PageSection } from '../components/PageSection';
 import { useState } from 'react';
+import type { ConflictView } from '../../../src/contract/ipc';
 import { deviceLabel, FIELD_LABELS, formatWhen } from '../format';
 import { useApp } from '../store';
 import { ConflictResolver } from './ConflictResolver';
 
-const KIND_WORDS = { update: 'Both changed', delete: 'Deleted on one side', identity: 'Same MAC or asset tag' } as const;
+const KIND_WORDS = { update: 'Both changed', identity: 'Same MAC or asset tag' } as const;
+
+/** What happened, in the list: for a deletion, on which side. */
+function kindWords(conflict: ConflictView): string {
+  if (conflict.kind !== 'delete') return KIND_WORDS[conflict.kind];
+  return conflict.local.deletedAt ? 'Deleted here, changed in the cloud' : 'Deleted in the cloud, changed here';
+}
 
 export function ConflictsPage() {
   const conflicts = useApp((s) => s.conflicts);
@@ -37,7 +44,7 @@ export function ConflictsPage() {
                     <button type="button" className="conflict-item" aria-current={c.id === selected?.id ? 'true' : undefined} onClick={() => setSelectedId(c.id)}>
                       <span className="conflict-item-title">{deviceLabel(side, c.deviceUuid)}</span>
                       <span className="conflict-item-meta">
-                        {KIND_WORDS[c.kind]} · {c.fields.map((f) => FIELD_LABELS[f]).join(', ') || 'whole device'}
+                        {kindWords(c)} · {c.fields.map((f) => FIELD_LABELS[f]).join(', ') || 'whole device'}
                       </span>
                       <span className="conflict-item-meta">{formatWhen(c.detectedAt)}</span>
                     </button>

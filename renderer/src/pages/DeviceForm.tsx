@@ -76,7 +76,7 @@ export function DeviceForm({ device, onClose }: DeviceFormProps) {
     try {
       if (device) await editDevice(device.uuid, patch);
       else await addDevice(patch);
-      notify({ kind: 'success', text: device ? 'Device saved. It syncs with the next run.' : 'Device added. It syncs with the next run.' });
+      notify({ kind: 'success', text: device ? 'Device saved on this PC. Its row says Synced once the cloud has it.' : 'Device added on this PC. Its row says Synced once the cloud has it.' });
       onClose();
     } catch (error) {
       if (error instanceof CallFailure && error.error.issues?.length) {
@@ -134,7 +134,7 @@ export function DeviceForm({ device, onClose }: DeviceFormProps) {
                     autoComplete="off"
                     spellCheck={false}
                     placeholder={PLACEHOLDERS[field]}
-                    autoFocus={field === 'mac'}
+                    data-autofocus={field === 'mac' ? true : undefined}
                     onChange={(e) => change(field, e.target.value)}
                   />
                 )}

@@ -1,6 +1,7 @@
 import { PageSection } from '../components/PageSection';
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { ListedDevice } from '../../../src/contract/ipc';
+import { normalizeMac } from '../../../src/domain/mac';
 import { DEVICE_STATUSES } from '../../../src/domain/validation';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { deviceLabel } from '../format';
@@ -9,6 +10,16 @@ import { DeviceForm } from './DeviceForm';
 import { DeviceTable } from './DeviceTable';
 
 type Editing = { device: ListedDevice | null } | null;
+
+/**
+ * What one search term may match: itself, and a MAC typed as on a label
+ * (`AA-BB-CC-00-11-22`, `aabb.cc00.1122`, `aabbcc001122`, or the first pairs
+ * `AA-BB-CC`) in the colon form the devices are stored in.
+ */
+function termForms(term: string): string[] {
+  const mac = normalizeMac(term) ?? (/^[0-9a-f]{2}(?:-[0-9a-f]{2})+$/.test(term) ? term.replaceAll('-', ':') : null);
+  return mac && mac !== term ? [term, mac] : [term];
+}
 
 /** One lowercase string per device, built once per list, so a search over 100,000 rows is a plain scan. */
 function searchIndex(devices: ListedDevice[]): string[] {
@@ -31,9 +42,9 @@ export function DevicesPage() {
   // Typing stays responsive: the filter runs on the deferred query, after the keystroke is drawn.
   const deferredQuery = useDeferredValue(query.trim().toLowerCase());
   const rows = useMemo(() => {
-    const terms = deferredQuery.split(/\s+/).filter(Boolean);
+    const terms = deferredQuery.split(/\s+/).filter(Boolean).map(termForms);
     return devices.filter(
-      (d, i) => (!status || d.status === status) && (!pendingOnly || d.pending) && terms.every((t) => index[i].includes(t)),
+      (d, i) => (!status || d.status === status) && (!pendingOnly || d.pending) && terms.every((forms) => forms.some((t) => index[i].includes(t))),
     );
   }, [devices, index, deferredQuery, status, pendingOnly]);
   const pendingCount = useMemo(() => devices.filter((d) => d.pending).length, [devices]);

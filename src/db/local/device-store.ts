@@ -88,15 +88,16 @@ export async function findLiveDuplicate(
   db: EntityManager,
   fields: Pick<DeviceFields, 'mac' | 'assetTag'>,
   exceptUuid: string | null,
-): Promise<{ field: 'mac' | 'assetTag'; uuid: string } | null> {
+): Promise<{ field: 'mac' | 'assetTag'; uuid: string; holder: string } | null> {
   for (const [field, column] of [['mac', 'mac'], ['assetTag', 'asset_tag']] as const) {
     const value = fields[field];
     if (value === null) continue;
-    const rows: { uuid: string }[] = await db.query(
-      `SELECT uuid FROM devices WHERE ${column} = ? AND deleted_at IS NULL AND uuid IS NOT ? LIMIT 1`,
+    const rows: { uuid: string; hostname: string | null }[] = await db.query(
+      `SELECT uuid, hostname FROM devices WHERE ${column} = ? AND deleted_at IS NULL AND uuid IS NOT ? LIMIT 1`,
       [value, exceptUuid],
     );
-    if (rows.length) return { field, uuid: rows[0].uuid };
+    // The holder as a person finds it in the list (its host name), and as a command names it (its uuid).
+    if (rows.length) return { field, uuid: rows[0].uuid, holder: rows[0].hostname ? `${rows[0].hostname} (device ${rows[0].uuid})` : `device ${rows[0].uuid}` };
   }
   return null;
 }
