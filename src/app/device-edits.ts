@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { pickFields, sameFields, type Device, type DeviceFields } from '../domain/device';
 import { NotFoundError } from '../domain/not-found-error';
 import { requireIdentity, validateFieldsPatch } from '../domain/validation';
+import { duplicateIdentity } from '../domain/duplicate-identity';
 import { ValidationError } from '../domain/validation-error';
 import {
   findLiveDuplicate,
@@ -19,10 +20,7 @@ import { softDelete } from '../sync/soft-delete';
 
 async function assertUnique(tx: EntityManager, fields: DeviceFields, uuid: string | null) {
   const duplicate = await findLiveDuplicate(tx, fields, uuid);
-  if (duplicate) {
-    const label = duplicate.field === 'mac' ? 'MAC address' : 'asset tag';
-    throw new ValidationError([{ field: duplicate.field, message: `expected a ${label} no other device of this site uses; ${duplicate.holder} has ${fields[duplicate.field]}` }]);
-  }
+  if (duplicate) throw duplicateIdentity(duplicate.field, fields[duplicate.field], duplicate.holder);
 }
 
 /**

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { isoNow, systemClock } from '../domain/clock';
+import { ValidationError } from '../domain/validation-error';
 import { CloudDatabase } from '../db/cloud/cloud-database';
 import { changeCloudDevice, listCloudDevices } from '../cloud/cloud-devices';
 import { listConnectedSites } from '../cloud/connected-sites';
@@ -22,9 +24,17 @@ interface CloudOptions {
   json?: boolean;
 }
 
-function withCloud(command: Command, action: (db: CloudDatabase, print: Printer) => Promise<void>) {
+/**
+ * Runs a command on the cloud database. Only the commands that start a
+ * cloud (`serve`, `enroll`) may create its SQLite file: any other, given a
+ * mistyped path, would report an empty cloud from a new empty file.
+ */
+function withCloud(command: Command, action: (db: CloudDatabase, print: Printer) => Promise<void>, { creates = false } = {}) {
   return async () => {
     const options = command.optsWithGlobals<CloudOptions>();
+    if (!creates && !CloudDatabase.isPostgres(options.db) && !existsSync(options.db)) {
+      throw new ValidationError([{ field: 'db', message: `expected an existing cloud database: ${options.db} does not exist (\`cloud enroll\` or \`cloud serve\` creates one)` }]);
+    }
     const db = await CloudDatabase.open(options.db);
     try {
       await action(db, printer(options.json ?? false));
@@ -72,7 +82,7 @@ export function registerCloudCommands(program: Command): void {
         const { site, name } = this.opts<{ site: string; name?: string }>();
         const enrolment = await enrollInstance(db, site, name ?? null, isoNow(systemClock));
         print.result(enrolment, (e) => `instance ${e.instanceId} of site ${e.siteId}\ntoken (shown once, keep it secret): ${e.token}`);
-      })();
+      }, { creates: true })();
     });
 
   cloud
@@ -121,7 +131,7 @@ export function registerCloudCommands(program: Command): void {
         print.result(await listCloudDevices(db, site, all ?? false), (rows) => formatTable(rows, ['uuid', 'hostname', 'mac', 'ip', 'assetTag', 'version', 'deletedAt']));
       })();
     });
-  withDeviceFlags(device.command('edit').argument('<uuid>').description('an edit made on the cloud side')).action(function (this: Command, uuid: string) {
+  withDeviceFlags(device.command('edit').argument('<uuid>').description('an edit made on the cloud side'), { edits: true }).action(function (this: Command, uuid: string) {
     return withCloud(this, async (db, print) =>
       print.result(await changeCloudDevice(db, uuid, { patch: fieldsFromFlags(this.opts()) }, isoNow(systemClock)), formatRecord),
     )();

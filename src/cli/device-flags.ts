@@ -15,8 +15,9 @@ const FLAGS: [SyncField, string, string][] = [
   ['status', '--status <status>', 'active, spare, maintenance, retired or lost'],
 ];
 
-export function withDeviceFlags(command: Command): Command {
-  for (const [, flag, description] of FLAGS) command.option(flag, `${description}; "" clears it`);
+/** Adds the field flags; on an edit, an empty value clears the field (a new device has nothing to clear). */
+export function withDeviceFlags(command: Command, { edits }: { edits: boolean }): Command {
+  for (const [, flag, description] of FLAGS) command.option(flag, edits ? `${description}; "" clears it` : description);
   return command;
 }
 

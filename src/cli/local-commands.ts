@@ -5,8 +5,9 @@ import { SYNC_FIELDS, type SyncField } from '../domain/device';
 import { defaultDataDir } from '../app/paths';
 import { LocalApp } from '../app/local-app';
 import type { ResolutionInput } from '../sync/conflicts';
+import { SyncFailure } from '../sync/sync-failure';
 import { fieldsFromFlags, withDeviceFlags } from './device-flags';
-import { UsageError, formatRecord, formatTable, printer, type Printer } from './output';
+import { EXIT_FAILED, EXIT_OK, UsageError, formatRecord, formatTable, printer, type Printer } from './output';
 
 interface GlobalOptions {
   dataDir?: string;
@@ -46,7 +47,8 @@ function parseVersion(value: string): number {
 function parseAssignment(kind: 'set' | 'pick') {
   return (value: string, previous: [SyncField, string][] = []): [SyncField, string][] => {
     const at = value.indexOf('=');
-    const field = value.slice(0, Math.max(at, 0)) as SyncField;
+    // As the device flags spell it (asset-tag) or as the JSON does (assetTag).
+    const field = value.slice(0, Math.max(at, 0)).replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()) as SyncField;
     if (at < 1 || !(SYNC_FIELDS as readonly string[]).includes(field)) {
       throw new InvalidArgumentError(`expected FIELD=${kind === 'set' ? 'VALUE' : 'local|cloud'} with FIELD one of ${SYNC_FIELDS.join(', ')}`);
     }
@@ -71,10 +73,10 @@ export function registerLocalCommands(program: Command): void {
     });
 
   const device = program.command('device').description('record and change devices on this PC');
-  withDeviceFlags(device.command('add').description('validate, normalise and store a new device')).action(function (this: Command) {
+  withDeviceFlags(device.command('add').description('validate, normalise and store a new device'), { edits: false }).action(function (this: Command) {
     return withApp(this, async (app, print) => print.result(await app.addDevice(fieldsFromFlags(this.opts())), formatRecord))();
   });
-  withDeviceFlags(device.command('edit').argument('<uuid>').description('change only the given fields')).action(function (this: Command, uuid: string) {
+  withDeviceFlags(device.command('edit').argument('<uuid>').description('change only the given fields'), { edits: true }).action(function (this: Command, uuid: string) {
     return withApp(this, async (app, print) => print.result(await app.editDevice(uuid, fieldsFromFlags(this.opts())), formatRecord))();
   });
   device
@@ -108,14 +110,18 @@ export function registerLocalCommands(program: Command): void {
       return withApp(this, async (app, print) => {
         const { pushOnly, pullOnly } = this.opts();
         if (pushOnly && pullOnly) throw new UsageError('choose at most one of --push-only and --pull-only');
-        const outcome = await app.sync({ direction: pushOnly ? 'push' : pullOnly ? 'pull' : 'both', trigger: 'manual' });
-        const { failure, ...attempts } = outcome;
-        print.result(attempts, (o) =>
-          Object.entries(o)
-            .map(([direction, a]) => `${direction}: ${a.status}  sent ${a.sent}, received ${a.received}, applied ${a.applied}, conflicts ${a.conflicts}, rejected ${a.rejected}, skipped ${a.skipped}${a.error ? `\n  error: ${a.error}` : ''}`)
-            .join('\n') || 'not enrolled: run `sitesync init --cloud URL --token TOKEN`',
+        const { failure, push = null, pull = null } = await app.sync({ direction: pushOnly ? 'push' : pullOnly ? 'pull' : 'both', trigger: 'manual' });
+        if (!push && !pull) throw new SyncFailure(failure ?? 'unauthorized', 'this instance is not enrolled: run `sitesync init --cloud URL --token TOKEN`');
+        // Both keys always: null for an attempt not made (--push-only, or no pull after a push the cloud could not take).
+        print.result({ push, pull }, (attempts) =>
+          Object.entries(attempts)
+            .flatMap(([direction, a]) => (a ? [`${direction}: ${a.status}  sent ${a.sent}, received ${a.received}, applied ${a.applied}, conflicts ${a.conflicts}, rejected ${a.rejected}, skipped ${a.skipped}`] : []))
+            .join('\n'),
         );
-        return failure ? 1 : 0;
+        const failed = [push, pull].find((attempt) => attempt?.status === 'error');
+        if (!failed) return EXIT_OK;
+        print.failure(new SyncFailure(failed.failureKind ?? failure ?? 'offline', `${failed === push ? 'push' : 'pull'} failed: ${failed.error}`));
+        return EXIT_FAILED;
       })();
     });
 

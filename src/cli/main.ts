@@ -3,23 +3,31 @@ import { APP_VERSION } from '../app/version';
 import { registerCloudCommands } from './cloud-commands';
 import { registerLocalCommands } from './local-commands';
 import { registerUiCommand } from './ui-command';
-import { describeError } from '../app/describe-error';
-import { EXIT_FAILED, EXIT_USAGE, UsageError } from './output';
+import { EXIT_FAILED, EXIT_USAGE, UsageError, printError } from './output';
 
-export function buildProgram(): Command {
+/**
+ * The command tree. Under --json, what commander prints itself keeps the
+ * promise of one JSON value: help and the version as a JSON string on
+ * stdout, and a usage error as `{ error }` on stderr (main), not as text.
+ */
+export function buildProgram(json = false): Command {
   const program = new Command('sitesync')
     .description('SiteSync: an offline-first network device inventory that syncs with a cloud')
     .version(APP_VERSION)
     .option('--data-dir <dir>', 'the instance data folder (default: $SITESYNC_DATA_DIR, else the desktop app folder)')
     .option('--json', 'print exactly one JSON value on stdout')
-    .showHelpAfterError()
+    .showHelpAfterError(!json)
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(json ? `${JSON.stringify(text.trimEnd())}\n` : text),
+      outputError: (text, write) => (json ? undefined : write(text)),
+    })
     .exitOverride();
   registerLocalCommands(program);
   registerCloudCommands(program);
   registerUiCommand(program);
   // Subcommands inherit the parent's error handling, so a usage error anywhere exits 2.
   program.commands.forEach(function inherit(command) {
-    command.exitOverride().showHelpAfterError();
+    command.exitOverride().showHelpAfterError(!json).configureOutput(program.configureOutput());
     command.commands.forEach(inherit);
   });
   return program;
@@ -27,22 +35,20 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; resolves with the exit status of CONTRACT.md. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  // Read before parsing: a usage error stops the parse before commander has seen the option.
+  const json = argv.slice(2).includes('--json');
+  const program = buildProgram(json);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version "fail" with exit code 0.
-      return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    }
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
+      if (error.exitCode === 0) return 0;
+      if (json) printError(true, new UsageError(error.message.replace(/^error: /, '')));
       return EXIT_USAGE;
     }
-    const described = describeError(error);
-    const json = program.opts().json || argv.includes('--json');
-    process.stderr.write(json ? `${JSON.stringify({ error: described })}\n` : `error: ${described.message}\n`);
-    return EXIT_FAILED;
+    printError(json, error);
+    return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
   }
 }

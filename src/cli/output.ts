@@ -1,3 +1,5 @@
+import { describeError } from '../app/describe-error';
+
 /** Exit statuses of CONTRACT.md. */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -28,13 +30,22 @@ export function formatTable(rows: object[], columns: string[]): string {
   return [line(columns), ...cells.map(line)].join('\n');
 }
 
+/** A failure as CONTRACT.md wants it: on stderr, as `{ "error": { code, message } }` under --json. */
+export function printError(json: boolean, error: unknown): void {
+  const described = error instanceof UsageError ? { code: 'usage', message: error.message } : describeError(error);
+  process.stderr.write(json ? `${JSON.stringify({ error: described })}\n` : `error: ${described.message}\n`);
+}
+
 export interface Printer {
   /** Prints `value` as the command's one JSON value, or as `human(value)` for people. */
   result<T>(value: T, human: (value: T) => string): void;
+  /** Reports a failure beside the result (a sync whose attempt failed): on stderr, the command then exits 1. */
+  failure(error: unknown): void;
 }
 
 export function printer(json: boolean, out: (text: string) => void = (t) => process.stdout.write(t)): Printer {
   return {
     result: (value, human) => out(json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`),
+    failure: (error) => printError(json, error),
   };
 }

@@ -2,6 +2,7 @@ import type { RemoteDevice } from '../contract/device';
 import { pickFields, sameFields } from '../domain/device';
 import { NotFoundError } from '../domain/not-found-error';
 import { requireIdentity, validateFieldsPatch } from '../domain/validation';
+import { duplicateIdentity } from '../domain/duplicate-identity';
 import { ValidationError } from '../domain/validation-error';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
 import { CloudDeviceEntity } from '../db/cloud/entities/cloud-device.entity';
@@ -47,7 +48,7 @@ export async function changeCloudDevice(
       requireIdentity(pickFields(next));
       const { identities } = await loadDecisionRecords(db, tx, current.siteId, [{ uuid, baseVersion: null, fields: pickFields(next), deletedAt: null, updatedAt: now }]);
       const taken = identities.holderOf(next, uuid);
-      if (taken) throw new ValidationError([{ field: taken.field, message: `expected a value no other live device of the site uses; device ${taken.uuid} has it` }]);
+      if (taken) throw duplicateIdentity(taken.field, next[taken.field], `device ${taken.uuid}`);
     }
     const { version: _old, ...write } = next;
     const versions = await writeVersioned(db, tx, current.siteId, [write]);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { optionalText } from '../domain/validation';
 import { ValidationError } from '../domain/validation-error';
 import { NotFoundError } from '../domain/not-found-error';
 import type { CloudDatabase } from '../db/cloud/cloud-database';
@@ -19,12 +20,14 @@ export async function enrollInstance(db: CloudDatabase, siteId: string, name: st
   if (!SITE_ID_RE.test(siteId)) {
     throw new ValidationError([{ field: 'site', message: 'expected 1-64 letters, digits, dots, hyphens or underscores, starting with a letter or digit' }]);
   }
-  if (name !== null && name.length > 200) throw new ValidationError([{ field: 'name', message: 'expected at most 200 characters' }]);
+  // Shown in `cloud sites`, one row per instance: the rules of a device's one-line text.
+  const parsedName = optionalText(200).safeParse(name ?? '');
+  if (!parsedName.success) throw new ValidationError([{ field: 'name', message: parsedName.error.issues[0].message }]);
   const token = generateToken();
   const instanceId = randomUUID();
   await db.transaction(async (tx) => {
     await tx.getRepository(SiteEntity).createQueryBuilder().insert().values({ siteId, lastVersion: 0, createdAt: now }).orIgnore().execute();
-    await tx.getRepository(ConnectedSiteEntity).insert({ instanceId, siteId, name, tokenHash: hashToken(token), createdAt: now });
+    await tx.getRepository(ConnectedSiteEntity).insert({ instanceId, siteId, name: parsedName.data, tokenHash: hashToken(token), createdAt: now });
   });
   return { instanceId, siteId, token };
 }

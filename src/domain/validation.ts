@@ -19,13 +19,15 @@ const CONTROL_CHARS_EXCEPT_NEWLINES_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001
 const LONE_SURROGATE_RE = /\p{Surrogate}/u;
 
 /** Trimmed text; the empty string means "no value". */
-function optionalText(maxLength: number, allowNewlines = false) {
+export function optionalText(maxLength: number, allowNewlines = false) {
   const forbidden = allowNewlines ? CONTROL_CHARS_EXCEPT_NEWLINES_RE : CONTROL_CHARS_RE;
   const form = `text of at most ${maxLength} characters${allowNewlines ? '' : ' on one line'}`;
+  const characters = allowNewlines ? 'without control characters (line breaks are fine)' : 'without tabs, line breaks or other control characters';
   return z
     .string({ error: `expected ${form}` })
     .trim()
-    .refine((v) => v.length <= maxLength && !forbidden.test(v), { error: `expected ${form}` })
+    .refine((v) => v.length <= maxLength, { error: `expected ${form}`, abort: true })
+    .refine((v) => !forbidden.test(v), { error: `expected ${form}, ${characters}` })
     .refine((v) => !LONE_SURROGATE_RE.test(v), { error: 'expected well-formed Unicode text: this holds a lone UTF-16 surrogate (half of a character)' })
     .transform((v) => (v === '' ? null : v));
 }

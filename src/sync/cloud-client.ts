@@ -34,6 +34,9 @@ function failureOf(error: unknown): SyncFailure {
   if (!axios.isAxiosError(error)) return new SyncFailure('refused', error instanceof Error ? error.message : String(error));
   const status = error.response?.status;
   if (error.code === 'ERR_BAD_RESPONSE' && status === undefined) return new SyncFailure('server', `cloud answer refused: ${error.message}`);
+  if (status === undefined && error.code === 'ECONNABORTED' && error.config?.timeout) {
+    return new SyncFailure('offline', `cloud unreachable: no answer within ${error.config.timeout / 1000} s (timed out)`);
+  }
   if (status === undefined) return new SyncFailure('offline', `cloud unreachable: ${error.code ?? error.message}`);
   const parsed = errorBodySchema.safeParse(error.response?.data);
   const message = parsed.success ? parsed.data.error.message : `HTTP ${status}`;

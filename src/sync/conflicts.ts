@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { SYNC_FIELDS, pickFields, sameFields, type Device, type DeviceFields, type SyncField } from '../domain/device';
 import { requireIdentity, validateFieldsPatch } from '../domain/validation';
+import { duplicateIdentity } from '../domain/duplicate-identity';
 import { ValidationError } from '../domain/validation-error';
 import {
   ConflictEntity,
@@ -99,6 +100,12 @@ function finalSide(conflict: ConflictRow, local: ConflictSide, input: Resolution
   }
   const unknown = Object.keys(input.fields).filter((f) => !(SYNC_FIELDS as readonly string[]).includes(f));
   if (unknown.length) throw new ValidationError([{ field: unknown[0], message: `expected one of ${SYNC_FIELDS.join(', ')}` }]);
+  // A choice for a field nobody disputes decides nothing, and likely meant another: the disputed one would
+  // then silently take the cloud's value. Other fields are edited once the conflict is resolved.
+  const undisputed = Object.keys(input.fields).filter((f) => !conflict.fields.includes(f as SyncField));
+  if (undisputed.length) {
+    throw new ValidationError([{ field: undisputed[0], message: `expected a choice for a disputed field (${conflict.fields.join(', ')}); edit other fields once the conflict is resolved` }]);
+  }
   const typed = validateFieldsPatch(
     Object.fromEntries(Object.entries(input.fields).flatMap(([f, c]) => (c && 'value' in c ? [[f, c.value ?? '']] : []))),
   );
@@ -156,7 +163,7 @@ export async function resolveDeviceConflict(tx: EntityManager, id: number, input
   if (side.deletedAt === null) {
     requireIdentity(side);
     const duplicate = await findLiveDuplicate(tx, side, record.device.uuid);
-    if (duplicate) throw new ValidationError([{ field: duplicate.field, message: `expected a value no other live device uses; ${duplicate.holder} has it` }]);
+    if (duplicate) throw duplicateIdentity(duplicate.field, side[duplicate.field], duplicate.holder);
   }
 
   const remoteFields: DeviceFields = pickFields(conflict.remote);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCloudProcess, type CloudProcess } from '../support/cloud-process';
@@ -41,6 +42,37 @@ describe('the sitesync command', () => {
     await server.stop();
     await store.drop();
     dir.remove();
+  });
+
+  it('keeps --json to one JSON value for usage errors and the version too', () => {
+    const usage = sitesync('--json', 'device', 'add', '--frob', 'x');
+    assert.equal(usage.status, 2);
+    assert.equal(usage.stdout, '');
+    assert.deepEqual(JSON.parse(usage.stderr), { error: { code: 'usage', message: "unknown option '--frob'" } });
+    const version = sitesync('--json', '--version');
+    assert.equal(version.status, 0);
+    assert.match(JSON.parse(version.stdout), /^\d+\.\d+\.\d+/);
+  });
+
+  it('sync of a data dir never enrolled fails on stderr, and prints nothing on stdout', () => {
+    const result = sitesync('--json', '--data-dir', join(dir.path, 'never-enrolled'), 'sync');
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, '');
+    assert.match(JSON.parse(result.stderr).error.message, /not enrolled: run `sitesync init/);
+  });
+
+  it('a cloud command other than serve and enroll refuses a database file that does not exist, and creates none', () => {
+    const missing = join(dir.path, 'typo.db');
+    const result = sitesync('--json', 'cloud', '--db', missing, 'sites');
+    assert.equal(result.status, 1);
+    assert.match(JSON.parse(result.stderr).error.message, /^db: expected an existing cloud database: .*typo\.db does not exist/);
+    assert.equal(existsSync(missing), false);
+  });
+
+  it('an instance name on two lines is refused naming the field', () => {
+    const result = sitesync('--json', 'cloud', '--db', cloudDb, 'enroll', '--site', 'hq', '--name', 'front\ndesk');
+    assert.equal(result.status, 1);
+    assert.match(JSON.parse(result.stderr).error.message, /^name: expected text of at most 200 characters on one line, without tabs, line breaks/);
   });
 
   it('prints help and exits 0; a usage error exits 2', () => {
@@ -111,6 +143,9 @@ describe('the sitesync command', () => {
     assert.equal(refreshed.remote.hostname, 'core-sw-c');
     assert.equal(refreshed.resolvedAt, null, 'nothing written');
 
+    const undisputed = sitesync(...pc2, 'conflicts', 'resolve', String(conflict.id), '--pick', 'asset-tag=local');
+    assert.equal(undisputed.status, 1, 'a field spelt as its flag is understood, and refused: nobody disputes it');
+    assert.match(undisputed.stderr, /assetTag: expected a choice for a disputed field \(hostname\)/);
     const resolved = json(...pc2, 'conflicts', 'resolve', String(conflict.id), '--set', 'hostname=core-sw', '--remote-version', String(refreshed.remoteVersion));
     assert.ok(resolved.resolvedAt);
     json(...pc2, 'sync');
@@ -143,9 +178,12 @@ describe('the sitesync command', () => {
     const me = json(...pc1, 'status').instanceId;
     const revoked = json('cloud', '--db', cloudDb, 'revoke', me);
     assert.equal(revoked.instanceId, me);
-    const result = sitesync(...pc1, 'sync');
+    const result = sitesync('--json', ...pc1, 'sync');
     assert.equal(result.status, 1);
-    assert.match(result.stdout + result.stderr, /401|unknown or revoked token/);
+    const attempts = JSON.parse(result.stdout);
+    assert.deepEqual([attempts.push.status, attempts.pull], ['error', null], 'the attempts on stdout, null for the pull not made');
+    assert.deepEqual(JSON.parse(result.stderr).error.code, 'unauthorized', 'the failure on stderr');
+    assert.match(JSON.parse(result.stderr).error.message, /^push failed: cloud answered 401: unknown or revoked token/);
     assert.equal(json(...pc1, 'status').connection, 'unauthorized');
     const sites = json('cloud', '--db', cloudDb, 'sites');
     assert.equal(sites.length, 2);

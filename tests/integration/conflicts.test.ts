@@ -123,6 +123,17 @@ describe('conflicts between two instances', () => {
     assert.equal(device.notes, 'toner low', 'local-only edit kept');
   });
 
+  it('a choice for a field nobody disputes is refused naming the disputed ones, and nothing is written', async () => {
+    const conflict = await conflictOnIp();
+    const before = await pc2.device(uuid);
+    await assert.rejects(
+      pc2.app.resolveConflict(conflict.id, { fields: { hostname: { from: 'local' } } }),
+      /hostname: expected a choice for a disputed field \(ip\)/,
+    );
+    assert.deepEqual(await pc2.device(uuid), before);
+    assert.equal((await pc2.app.listConflicts()).length, 1, 'still open');
+  });
+
   it('a typed value is validated like any input and nothing is written when it is bad', async () => {
     const conflict = await conflictOnIp();
     await assert.rejects(pc2.app.resolveConflict(conflict.id, { fields: { ip: { value: '300.1.1.1' } } }), /ip: expected an IPv4 address/);

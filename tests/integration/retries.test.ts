@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
 import { getRecord } from '../../src/db/local/device-store';
 import { oldestOutboxBatch, putOutboxBatch } from '../../src/db/local/push-outbox';
 import { CloudClient } from '../../src/sync/cloud-client';
+import type { SyncFailure } from '../../src/sync/sync-failure';
 import { startStory, type Story } from '../support/story';
 import type { TestCloud } from '../support/test-cloud';
 import type { TestInstance } from '../support/test-instance';
@@ -249,6 +252,18 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.ok(log.some((row) => row.direction === 'push' && row.status === 'error' && row.error));
     assert.ok(log.some((row) => row.direction === 'push' && row.status === 'ok' && row.applied > 0));
     assert.ok(log.every((row) => row.startedAt <= row.finishedAt));
+  });
+
+  it('a cloud that takes the connection and never answers fails as timed out, saying so', async () => {
+    const silent = createServer(() => {}).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const client = new CloudClient({ baseUrl: `http://127.0.0.1:${port}`, token: 'sst_any', timeoutMs: 200, retryDelaysMs: [] });
+      await assert.rejects(client.status(), (error: SyncFailure) => error.kind === 'offline' && /no answer within 0\.2 s \(timed out\)/.test(error.message));
+    } finally {
+      silent.close();
+    }
   });
 
   it('a cloud that is down is logged as an offline failure and nothing local is lost', async () => {

@@ -46,9 +46,14 @@ export class CloudDatabase {
     return work;
   }
 
+  /** Whether `target` names a PostgreSQL database (a `postgres://` URL) rather than a SQLite file. */
+  static isPostgres(target: string): boolean {
+    return /^postgres(ql)?:\/\//.test(target);
+  }
+
   /** `target` is a file path (SQLite) or a `postgres://` URL. */
   static async open(target: string): Promise<CloudDatabase> {
-    const isPostgres = /^postgres(ql)?:\/\//.test(target);
+    const isPostgres = CloudDatabase.isPostgres(target);
     // TypeORM's console logger prints a failed migration on stdout, which `--json` and `serve` keep for their
     // own output; the error reaches the caller anyway. Its debug logger writes only with DEBUG=typeorm:*, on stderr.
     const common = { entities: ENTITIES, migrations: CLOUD_MIGRATIONS, migrationsTransactionMode: 'each' as const, synchronize: false, logging: false, logger: 'debug' as const };
