@@ -114,7 +114,8 @@ export const useApp = create<AppState>()((set, get) => {
         const worker = await unwrap(sitesync.sync.now({}));
         set({ worker });
         await get().refreshAll();
-        if (worker.lastFailure) set({ notice: { kind: 'error', text: failureText(worker) } });
+        if (worker.lastFailure) return set({ notice: { kind: 'error', text: failureText(worker) } });
+        set({ notice: { kind: 'success', text: afterSyncText(get().status) } });
       }),
 
     /** Enrolment errors belong to the form that sent them, so these two throw instead of setting a notice. */
@@ -173,6 +174,14 @@ export const useApp = create<AppState>()((set, get) => {
     },
   };
 });
+
+/** What a finished run leaves for the person at the PC: nothing, conflicts to decide, or changes still to send. */
+function afterSyncText(status: Status | null): string {
+  const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+  if (status?.openConflicts) return `Sync finished. ${plural(status.openConflicts, 'conflict')} wait${status.openConflicts === 1 ? 's' : ''} for you under Conflicts.`;
+  if (status?.pendingChanges) return `Sync finished. ${plural(status.pendingChanges, 'change')} still wait${status.pendingChanges === 1 ? 's' : ''} to be sent: see Diagnostics.`;
+  return 'Sync finished: this PC and the cloud are up to date.';
+}
 
 /** What a failed run means for the person at the PC. */
 export function failureText(worker: WorkerStateView): string {

@@ -176,6 +176,7 @@ test('a same-field conflict is resolved per field, side by side, and both PCs ag
   // Keyboard only: the cloud's host name, this PC's location.
   await resolver.getByRole('radio', { name: /keep the cloud’s Host name/ }).focus();
   await page.keyboard.press('Space');
+  await expect(resolver.locator('tr[data-field="hostname"] th')).toContainText('chosen');
   await resolver.getByRole('radio', { name: /keep this PC’s Location/ }).focus();
   await page.keyboard.press('Space');
   await resolver.getByRole('button', { name: 'Apply choices' }).click();

@@ -82,8 +82,26 @@ test('a MAC typed as on its label finds the device', async () => {
   await search.fill('');
 });
 
+test('at 800 px wide the row actions stay in view', async () => {
+  const wide = page.viewportSize()!;
+  await page.setViewportSize({ width: 800, height: 600 });
+  try {
+    const row = page.getByRole('row', { name: /ap-dock-1/ });
+    await expect(row.getByRole('button', { name: 'Edit ap-dock-1' })).toBeInViewport({ ratio: 1 });
+    await expect(row.getByRole('button', { name: 'Delete ap-dock-1' })).toBeInViewport({ ratio: 1 });
+    await page.screenshot({ path: join(__dirname, '..', 'screenshots', 'devices-800px.png') });
+  } finally {
+    await page.setViewportSize(wide);
+  }
+});
+
 test('a success notice goes by itself after a few seconds', async () => {
   await expect(page.getByText('Device added on this PC.')).toBeHidden({ timeout: 15_000 });
+});
+
+test('Sync now says what the run left: here, nothing', async () => {
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.getByText('Sync finished: this PC and the cloud are up to date.')).toBeVisible();
 });
 
 test('a delete conflict shows the deletion as such, and which side deleted', async () => {

@@ -30,9 +30,10 @@ function visibleFields(conflict: ConflictView): SyncField[] {
 const deletedCell = <span className="muted">deleted</span>;
 
 /** The tag beside a field's name: what the person must do about it, or what happened to it. */
-function fieldTag(conflict: ConflictView, field: SyncField) {
+function fieldTag(conflict: ConflictView, field: SyncField, chosen: boolean) {
   if (conflict.kind === 'delete') return conflict.fields.includes(field) ? <span className="tag tag-warn">changed</span> : null;
-  return conflict.fields.includes(field) ? <span className="tag tag-danger">choose</span> : <span className="tag">merged</span>;
+  if (!conflict.fields.includes(field)) return <span className="tag">merged</span>;
+  return chosen ? <span className="tag">chosen</span> : <span className="tag tag-danger">choose</span>;
 }
 
 /**
@@ -115,7 +116,7 @@ export function ConflictResolver({ conflict }: { conflict: ConflictView }) {
             <tr key={f} className={disputed ? 'row-disputed' : conflict.kind === 'delete' ? undefined : 'row-merged'} data-field={f}>
               <th scope="row">
                 {FIELD_LABELS[f]}
-                {fieldTag(conflict, f)}
+                {fieldTag(conflict, f, choice !== undefined)}
               </th>
               <td className="base">{shown(conflict.base?.[f])}</td>
               {conflict.local.deletedAt ? (

@@ -5,15 +5,22 @@ import type { SyncField } from '../../../src/domain/device';
 import { deviceLabel, FIELD_LABELS } from '../format';
 
 const ROW_HEIGHT = 44;
-/** The plain-text columns, between the sync marker and the status. */
-const TEXT_COLUMNS: { field: SyncField; className: string }[] = [
+/** The plain-text columns, between the sync marker and the status; a narrow window hides the secondary ones. */
+const TEXT_COLUMNS: { field: SyncField; className: string; secondary?: boolean }[] = [
   { field: 'hostname', className: 'cell cell-strong' },
   { field: 'mac', className: 'cell mono' },
   { field: 'ip', className: 'cell mono' },
-  { field: 'assetTag', className: 'cell' },
-  { field: 'location', className: 'cell' },
+  { field: 'assetTag', className: 'cell', secondary: true },
+  { field: 'location', className: 'cell', secondary: true },
 ];
-const COLUMNS = ['Sync', ...TEXT_COLUMNS.map((c) => FIELD_LABELS[c.field]), 'Status', 'Actions'];
+const SECONDARY = ' col-secondary';
+/** Header names, each hidden with its column. */
+const COLUMNS = [
+  { name: 'Sync', className: 'cell' },
+  ...TEXT_COLUMNS.map((c) => ({ name: FIELD_LABELS[c.field], className: `cell${c.secondary ? SECONDARY : ''}` })),
+  { name: 'Status', className: 'cell' },
+  { name: 'Actions', className: 'cell' },
+];
 
 interface DeviceTableProps {
   rows: ListedDevice[];
@@ -44,8 +51,8 @@ export function DeviceTable({ rows, inConflict, onEdit, onDelete }: DeviceTableP
       <div role="rowgroup" className="table-head">
         <div role="row" aria-rowindex={1} className="table-row">
           {COLUMNS.map((c) => (
-            <div key={c} role="columnheader" className="cell">
-              {c}
+            <div key={c.name} role="columnheader" className={c.className}>
+              {c.name}
             </div>
           ))}
         </div>
@@ -79,8 +86,8 @@ export function DeviceTable({ rows, inConflict, onEdit, onDelete }: DeviceTableP
                     </span>
                   )}
                 </div>
-                {TEXT_COLUMNS.map(({ field, className }) => (
-                  <div key={field} role="cell" className={className}>
+                {TEXT_COLUMNS.map(({ field, className, secondary }) => (
+                  <div key={field} role="cell" className={`${className}${secondary ? SECONDARY : ''}`}>
                     {device[field] ?? <span className="muted">—</span>}
                   </div>
                 ))}
