@@ -142,7 +142,7 @@ export const useApp = create<AppState>()((set, get) => {
     deleteDevice: (uuid) =>
       guarded(async () => {
         await unwrap(sitesync.devices.delete({ uuid }));
-        set({ notice: { kind: 'success', text: 'Device deleted on this PC. Diagnostics counts it under Changes to send until the cloud has it.' } });
+        set({ notice: { kind: 'success', text: 'Device deleted on this PC. It stays listed, struck through, until the cloud has the deletion.' } });
         await Promise.all([get().refreshDevices(), get().refreshStatus()]);
       }),
 

@@ -6,7 +6,7 @@ import type { LiveState } from '../sync/live-events';
 import { startDemoCloud, type DemoCloud } from './demo-cloud';
 import { DesktopSettingsFile } from './desktop-settings';
 import { LocalApp, type SyncOutcome } from './local-app';
-import { pendingDeviceUuids } from './pending-devices';
+import { pendingDevices } from './pending-devices';
 import { FileTokenStore, type TokenStore } from './token-store';
 
 export interface DesktopSessionOptions {
@@ -116,10 +116,12 @@ export class DesktopSession {
     return this.workerState();
   }
 
+  /** The devices, each marked pending or not; a deletion the cloud does not have yet stays listed, marked, until it does. */
   async listDevices(all: boolean): Promise<ListedDevice[]> {
-    const pending = await pendingDeviceUuids(this.app.db);
+    const pending = await pendingDevices(this.app.db);
     const devices = await this.app.listDevices({ all });
-    return devices.map((device) => ({ ...device, pending: pending.has(device.uuid) }));
+    const listed = devices.map((device) => ({ ...device, pending: pending.uuids.has(device.uuid) }));
+    return all ? listed : [...listed, ...pending.deletions.map((device) => ({ ...device, pending: true }))];
   }
 
   async enrol(cloudUrl: string, token: string): Promise<Status> {

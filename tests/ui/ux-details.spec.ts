@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { cli, startUi } from './support/processes';
+import { cli, startCloud, startUi } from './support/processes';
 import { startUiWorld, type UiWorld } from './support/ui-world';
 
 /**
@@ -128,4 +128,21 @@ test('a delete conflict shows the deletion as such, and which side deleted', asy
 
   await resolver.getByRole('button', { name: 'Restore the cloud’s version' }).click();
   await expect(page.getByText('Conflict resolved.')).toBeVisible();
+});
+
+test('a deletion the cloud does not have yet stays listed, struck through, until it does', async () => {
+  const port = Number(new URL(world.cloud.url).port);
+  await world.cloud.stop();
+  await page.getByRole('button', { name: 'Devices', exact: true }).click();
+  const row = page.locator(`[role="row"][data-uuid="${uuid}"]`);
+  await row.getByRole('button', { name: 'Delete ap-dock-1' }).click();
+  await page.getByRole('button', { name: 'Delete device' }).click();
+  await expect(row.getByTestId('pending-marker')).toHaveText('Deleting');
+  await expect(row.getByRole('button')).toHaveCount(0);
+  await expect(page.getByText('1 waiting to sync')).toBeVisible();
+  await page.screenshot({ path: join(__dirname, '..', 'screenshots', 'devices-deleting.png') });
+
+  world.cloud = await startCloud(world.cloudDb, port);
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(row).toHaveCount(0);
 });

@@ -67,7 +67,7 @@ export function DeviceTable({ rows, inConflict, onEdit, onDelete }: DeviceTableP
                 key={item.key}
                 role="row"
                 aria-rowindex={item.index + 2}
-                className={`table-row${item.index % 2 ? ' table-row-alt' : ''}`}
+                className={`table-row${item.index % 2 ? ' table-row-alt' : ''}${device.deletedAt !== null ? ' table-row-deleted' : ''}`}
                 style={{ transform: `translateY(${item.start}px)` }}
                 data-uuid={device.uuid}
               >
@@ -75,6 +75,10 @@ export function DeviceTable({ rows, inConflict, onEdit, onDelete }: DeviceTableP
                   {inConflict.has(device.uuid) ? (
                     <span className="marker marker-conflict" title="This device has a conflict to resolve">
                       Conflict
+                    </span>
+                  ) : device.deletedAt !== null ? (
+                    <span className="marker marker-pending" title="Deleted on this PC; the cloud does not have the deletion yet" data-testid="pending-marker">
+                      Deleting
                     </span>
                   ) : device.pending ? (
                     <span className="marker marker-pending" title="Changed on this PC, not yet in the cloud" data-testid="pending-marker">
@@ -95,12 +99,16 @@ export function DeviceTable({ rows, inConflict, onEdit, onDelete }: DeviceTableP
                   <span className={`status status-${device.status ?? 'none'}`}>{device.status ?? '—'}</span>
                 </div>
                 <div role="cell" className="cell cell-actions">
-                  <button type="button" className="button-small" onClick={() => onEdit(device)} aria-label={`Edit ${label}`}>
-                    Edit
-                  </button>
-                  <button type="button" className="button-small button-small-danger" onClick={() => onDelete(device)} aria-label={`Delete ${label}`}>
-                    Delete
-                  </button>
+                  {device.deletedAt === null && (
+                    <>
+                      <button type="button" className="button-small" onClick={() => onEdit(device)} aria-label={`Edit ${label}`}>
+                        Edit
+                      </button>
+                      <button type="button" className="button-small button-small-danger" onClick={() => onDelete(device)} aria-label={`Delete ${label}`}>
+                        Delete
+                      </button>
+                    </>
+                  )}
                 </div>
               </div>
             );
