@@ -182,6 +182,7 @@ test('a same-field conflict is resolved per field, side by side, and both PCs ag
   await resolver.getByRole('button', { name: 'Apply choices' }).click();
   await expect(page.getByText('Conflict resolved.')).toBeVisible();
   await expect(page.getByTestId('conflicts-badge')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'No conflicts' }), 'focus moves on, not to the page').toBeFocused();
   await shot('conflicts-resolved');
 
   await syncNow();

@@ -39,7 +39,7 @@ test('enrolment errors sit under the field to fix, in words', async () => {
 
   await page.getByLabel('Enrolment token').fill(await token('pc1'));
   await page.getByRole('button', { name: 'Enrol this PC' }).click();
-  await expect(page.getByRole('heading', { name: 'Devices', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Devices', exact: true }), 'focus goes to the new page, not lost').toBeFocused();
 });
 
 test('a dialog starts on its first field and gives focus back to the button that opened it', async () => {

@@ -3,6 +3,7 @@ import type { ConflictView, Resolution } from '../../../src/contract/ipc';
 import { SYNC_FIELDS, type SyncField } from '../../../src/domain/device';
 import { deviceFieldSchemas } from '../../../src/domain/validation';
 import { deviceLabel, FIELD_LABELS, formatTime } from '../format';
+import { useFocusIfLost } from '../components/use-focus-if-lost';
 import { CallFailure } from '../sitesync';
 import { useApp } from '../store';
 
@@ -46,6 +47,8 @@ export function ConflictResolver({ conflict }: { conflict: ConflictView }) {
   const [choices, setChoices] = useState<Partial<Record<SyncField, Choice>>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The next conflict takes the focus the resolved one's buttons had.
+  const heading = useFocusIfLost<HTMLHeadingElement>();
   const fields = visibleFields(conflict);
   const label = deviceLabel(conflict.local.deletedAt ? conflict.remote : conflict.local, conflict.deviceUuid);
 
@@ -81,7 +84,9 @@ export function ConflictResolver({ conflict }: { conflict: ConflictView }) {
   const header = (
     <div className="resolver-head">
       <div>
-        <h2>{label}</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          {label}
+        </h2>
         <p className="page-sub">
           Detected {formatTime(conflict.detectedAt)} · cloud version {conflict.remoteVersion}
         </p>

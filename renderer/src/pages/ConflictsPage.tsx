@@ -1,4 +1,5 @@
 import { PageSection } from '../components/PageSection';
+import { useFocusIfLost } from '../components/use-focus-if-lost';
 import { useState } from 'react';
 import type { ConflictView } from '../../../src/contract/ipc';
 import { deviceLabel, FIELD_LABELS, formatWhen } from '../format';
@@ -29,10 +30,7 @@ export function ConflictsPage() {
       }
     >
       {conflicts.length === 0 ? (
-        <div className="empty">
-          <h2>No conflicts</h2>
-          <p>When this PC and the cloud change the same field of a device differently, the device waits here until you choose. Nothing is overwritten meanwhile.</p>
-        </div>
+        <NoConflicts />
       ) : (
         <div className="conflicts-layout">
           <nav className="conflict-list" aria-label="Open conflicts">
@@ -57,5 +55,18 @@ export function ConflictsPage() {
         </div>
       )}
     </PageSection>
+  );
+}
+
+/** Nothing left to decide; after the last resolution, focus comes here rather than to the page. */
+function NoConflicts() {
+  const heading = useFocusIfLost<HTMLHeadingElement>();
+  return (
+    <div className="empty">
+      <h2 ref={heading} tabIndex={-1}>
+        No conflicts
+      </h2>
+      <p>When this PC and the cloud change the same field of a device differently, the device waits here until you choose. Nothing is overwritten meanwhile.</p>
+    </div>
   );
 }
