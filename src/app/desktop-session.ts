@@ -121,7 +121,10 @@ export class DesktopSession {
     const pending = await pendingDevices(this.app.db);
     const devices = await this.app.listDevices({ all });
     const listed = devices.map((device) => ({ ...device, pending: pending.uuids.has(device.uuid) }));
-    return all ? listed : [...listed, ...pending.deletions.map((device) => ({ ...device, pending: true }))];
+    if (all || pending.deletions.length === 0) return listed;
+    // In the list's own order (SQLite's: created, then uuid, compared as bytes), where the device stood before its deletion.
+    const key = (device: ListedDevice) => `${device.createdAt}\u0000${device.uuid}`;
+    return [...listed, ...pending.deletions.map((device) => ({ ...device, pending: true }))].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
   async enrol(cloudUrl: string, token: string): Promise<Status> {

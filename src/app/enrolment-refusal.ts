@@ -12,8 +12,13 @@ export function enrolmentRefusal(url: string, failure: SyncFailure): ValidationE
   switch (failure.kind) {
     case 'unauthorized':
       return new ValidationError([{ field: 'token', message: 'expected a token this cloud knows: it does not know this one, or it was revoked; ask for a new one (`sitesync cloud enroll`)' }]);
-    case 'offline':
-      return onCloud(`expected a SiteSync cloud at ${url}: nothing answers there (${failure.message.replace(/^cloud unreachable: /, '')}); check the address and that the cloud runs`);
+    case 'offline': {
+      const why = failure.message.replace(/^cloud unreachable: /, '');
+      if (why.startsWith('its TLS certificate')) {
+        return onCloud(`expected a cloud whose certificate this PC trusts: the one at ${url} answered, but ${why}; install its CA (NODE_EXTRA_CA_CERTS) or fix the certificate`);
+      }
+      return onCloud(`expected a SiteSync cloud at ${url}: nothing answers there (${why}); check the address and that the cloud runs`);
+    }
     case 'upgrade':
       return onCloud(`expected a cloud this app can talk to: the one at ${url} needs a newer SiteSync app`);
     case 'server':
@@ -21,6 +26,6 @@ export function enrolmentRefusal(url: string, failure: SyncFailure): ValidationE
         ? onCloud(`expected a SiteSync cloud at ${url}: what answers there does not speak SiteSync's protocol`)
         : onCloud(`expected a working SiteSync cloud at ${url}: it failed (${failure.message}); try again later`);
     default:
-      return onCloud(`expected a SiteSync cloud at ${url}: the server there answered ${failure.status ?? ''} (${failure.message})`.replace(' ()', ''));
+      return onCloud(`expected a SiteSync cloud at ${url}: ${failure.message.replace(/^cloud answered/, 'the server there answered')}`);
   }
 }

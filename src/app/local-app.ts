@@ -274,6 +274,7 @@ export class LocalApp {
     let events: LiveEvents | null = null;
     // Read before each run: an enrolment made during a refused run then still counts as new.
     let enrolmentOfLastRun: string | null = null;
+    let lastRunFailed = false;
     const workers = startSyncWorkers({
       ...config,
       role: 'local',
@@ -281,8 +282,11 @@ export class LocalApp {
       run: async (trigger, onProgress, signal) => {
         enrolmentOfLastRun = (await this.meta()).enrolmentId;
         const outcome = await this.sync({ trigger, onProgress, signal });
-        // The cloud is back: its stream need not wait out the rest of its back-off.
-        if (!outcome.failure) events?.reconnectNow();
+        // The cloud is back after a failure: its stream need not wait out the rest of its back-off. Not after
+        // every run: a stream the cloud keeps ending (an instance's streams over its limit) would reconnect at once
+        // and start the next run, in a loop.
+        if (!outcome.failure && lastRunFailed) events?.reconnectNow();
+        lastRunFailed = outcome.failure !== undefined;
         onOutcome?.(outcome);
         return outcome;
       },

@@ -19,6 +19,8 @@ export function buildProgram(json = false): Command {
     .showHelpAfterError(!json)
     .configureOutput({
       writeOut: (text) => process.stdout.write(json ? `${JSON.stringify(text.trimEnd())}\n` : text),
+      // Help shown for a command group named alone goes to stderr; under --json, main prints the error instead.
+      writeErr: (text) => (json ? undefined : process.stderr.write(text)),
       outputError: (text, write) => (json ? undefined : write(text)),
     })
     .exitOverride();
@@ -45,7 +47,9 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version "fail" with exit code 0.
       if (error.exitCode === 0) return 0;
-      if (json) printError(true, new UsageError(error.message.replace(/^error: /, '')));
+      // A command group named alone (`sitesync device`) "fails" with its help.
+      const message = error.code === 'commander.help' ? 'expected a subcommand; `--help` lists them' : error.message.replace(/^error: /, '');
+      if (json) printError(true, new UsageError(message));
       return EXIT_USAGE;
     }
     printError(json, error);

@@ -49,6 +49,10 @@ describe('the sitesync command', () => {
     assert.equal(usage.status, 2);
     assert.equal(usage.stdout, '');
     assert.deepEqual(JSON.parse(usage.stderr), { error: { code: 'usage', message: "unknown option '--frob'" } });
+    const group = sitesync('--json', 'device');
+    assert.equal(group.status, 2);
+    assert.equal(group.stdout, '');
+    assert.deepEqual(JSON.parse(group.stderr), { error: { code: 'usage', message: 'expected a subcommand; `--help` lists them' } }, 'one JSON value, no help text');
     const version = sitesync('--json', '--version');
     assert.equal(version.status, 0);
     assert.match(JSON.parse(version.stdout), /^\d+\.\d+\.\d+/);

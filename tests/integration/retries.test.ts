@@ -1,15 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { LocalApp } from '../../src/app/local-app';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
 import { getRecord } from '../../src/db/local/device-store';
 import { oldestOutboxBatch, putOutboxBatch } from '../../src/db/local/push-outbox';
 import { CloudClient } from '../../src/sync/cloud-client';
 import type { SyncFailure } from '../../src/sync/sync-failure';
 import { startStory, type Story } from '../support/story';
+import { tempDir } from '../support/temp-dir';
 import type { TestCloud } from '../support/test-cloud';
 import type { TestInstance } from '../support/test-instance';
 import type { RecordingProxy } from '../support/recording-proxy';
@@ -263,6 +268,29 @@ describe('retries: a batch is applied once, however often it arrives', () => {
       await assert.rejects(client.status(), (error: SyncFailure) => error.kind === 'offline' && /no answer within 0\.2 s \(timed out\)/.test(error.message));
     } finally {
       silent.close();
+    }
+  });
+
+  it('a cloud whose TLS certificate this PC does not trust is named as such, at enrolment too', async (t) => {
+    const certs = tempDir('sitesync-tls-');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' });
+    if (made.status !== 0) {
+      certs.remove();
+      return t.skip('openssl is not installed here to make a self-signed certificate');
+    }
+    const server = createHttpsServer({ key: readFileSync(join(certs.path, 'key.pem')), cert: readFileSync(join(certs.path, 'cert.pem')) }, (_q, r) => r.end('{}')).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const app = await LocalApp.open({ dataDir: join(certs.path, 'pc') });
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = new CloudClient({ baseUrl: url, token: 'sst_any', retryDelaysMs: [] });
+      await assert.rejects(client.status(), /cloud unreachable: its TLS certificate is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+      await assert.rejects(app.init(url, 'sst_0123456789abcdef0123'), /^ValidationError: cloud: expected a cloud whose certificate this PC trusts: the one at https:\/\/127\.0\.0\.1:\d+ answered/);
+    } finally {
+      await app.close();
+      server.close();
+      certs.remove();
     }
   });
 

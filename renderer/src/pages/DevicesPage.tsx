@@ -48,6 +48,9 @@ export function DevicesPage() {
     );
   }, [devices, index, deferredQuery, status, pendingOnly]);
   const pendingCount = useMemo(() => devices.filter((d) => d.pending).length, [devices]);
+  // Deletions waiting to sync are listed, struck through, but are no longer devices of the site.
+  const liveTotal = useMemo(() => devices.filter((d) => d.deletedAt === null).length, [devices]);
+  const liveShown = useMemo(() => rows.filter((d) => d.deletedAt === null).length, [rows]);
 
   return (
     <PageSection
@@ -55,7 +58,7 @@ export function DevicesPage() {
       title="Devices"
       sub={
         <>
-          {loaded ? `${rows.length.toLocaleString()} of ${devices.length.toLocaleString()} devices` : 'Loading…'}
+          {loaded ? `${liveShown.toLocaleString()} of ${liveTotal.toLocaleString()} devices` : 'Loading…'}
           {pendingCount > 0 && <span className="sub-pending"> · {pendingCount.toLocaleString()} waiting to sync</span>}
         </>
       }
