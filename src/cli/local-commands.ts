@@ -1,9 +1,12 @@
+import { existsSync, rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Device } from '../domain/device';
 import { SYNC_FIELDS, type SyncField } from '../domain/device';
 import { defaultDataDir } from '../app/paths';
 import { LocalApp } from '../app/local-app';
+import { LOCAL_DB_FILE } from '../db/local/data-source';
 import type { ResolutionInput } from '../sync/conflicts';
 import { SyncFailure } from '../sync/sync-failure';
 import { fieldsFromFlags, withDeviceFlags } from './device-flags';
@@ -15,6 +18,14 @@ interface GlobalOptions {
 }
 
 type Action = (app: LocalApp, print: Printer) => Promise<void | number>;
+
+function rmdirQuietly(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty, or gone: either way not ours to remove.
+  }
+}
 
 /** Opens the data dir for one command, always closes it; a returned number is the exit status. */
 function withApp(command: Command, action: Action) {
@@ -64,12 +75,23 @@ export function registerLocalCommands(program: Command): void {
     .description('enrol this data dir as an instance; the site comes from the token')
     .requiredOption('--cloud <url>', 'the cloud server, e.g. https://sitesync.example.com')
     .requiredOption('--token <token>', 'the token printed by `sitesync cloud enroll`')
-    .action(function (this: Command) {
-      return withApp(this, async (app, print) => {
-        const options = this.opts<{ cloud: string; token: string }>();
-        const status = await app.init(options.cloud, options.token);
-        print.result(status, (s) => `enrolled instance ${s.instanceId} of site ${s.siteId} with ${s.cloudUrl}`);
-      })();
+    .action(async function (this: Command) {
+      const dataDir = this.optsWithGlobals<GlobalOptions>().dataDir ?? defaultDataDir();
+      const dirExisted = existsSync(dataDir);
+      const dbExisted = existsSync(join(dataDir, LOCAL_DB_FILE));
+      try {
+        await withApp(this, async (app, print) => {
+          const options = this.opts<{ cloud: string; token: string }>();
+          const status = await app.init(options.cloud, options.token);
+          print.result(status, (s) => `enrolled instance ${s.instanceId} of site ${s.siteId} with ${s.cloudUrl}`);
+        })();
+      } catch (error) {
+        // A failed first enrolment leaves no empty database behind (nothing written, as for any failure).
+        if (!dbExisted) for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, LOCAL_DB_FILE + suffix), { force: true });
+        // The folder it made, only if nothing else is in it.
+        if (!dirExisted) rmdirQuietly(dataDir);
+        throw error;
+      }
     });
 
   const device = program.command('device').description('record and change devices on this PC');

@@ -65,6 +65,19 @@ describe('the sitesync command', () => {
     assert.match(JSON.parse(result.stderr).error.message, /not enrolled: run `sitesync init/);
   });
 
+  it('a first init that fails leaves no data dir behind; one that fails on a data dir in use leaves it as it was', () => {
+    const fresh = join(dir.path, 'never-made');
+    const refused = sitesync('--data-dir', fresh, 'init', '--cloud', 'http://127.0.0.1:1', '--token', 'sst_0123456789abcdef0123');
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /cloud: expected a SiteSync cloud at http:\/\/127\.0\.0\.1:1: nothing answers there/);
+    assert.equal(existsSync(fresh), false);
+
+    const inUse = join(dir.path, 'in-use');
+    json('--data-dir', inUse, 'status');
+    assert.equal(sitesync('--data-dir', inUse, 'init', '--cloud', 'http://127.0.0.1:1', '--token', 'sst_0123456789abcdef0123').status, 1);
+    assert.equal(existsSync(join(inUse, 'sitesync.db')), true, 'a database it did not make is kept');
+  });
+
   it('a cloud command other than serve and enroll refuses a database file that does not exist, and creates none', () => {
     const missing = join(dir.path, 'typo.db');
     const result = sitesync('--json', 'cloud', '--db', missing, 'sites');

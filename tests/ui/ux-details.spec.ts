@@ -99,9 +99,15 @@ test('a success notice goes by itself after a few seconds', async () => {
   await expect(page.getByText('Device added on this PC.')).toBeHidden({ timeout: 15_000 });
 });
 
-test('Sync now says what the run left: here, nothing', async () => {
+test('Sync now says what the run left: here, nothing; the notice stays while the pointer rests on it', async () => {
   await page.getByRole('button', { name: 'Sync now' }).click();
-  await expect(page.getByText('Sync finished: this PC and the cloud are up to date.')).toBeVisible();
+  const notice = page.getByText('Sync finished: this PC and the cloud are up to date.');
+  await expect(notice).toBeVisible();
+  await notice.hover();
+  await page.waitForTimeout(10_000); // past the 8 s a success stays by itself
+  await expect(notice).toBeVisible();
+  await page.mouse.move(0, 600);
+  await expect(notice).toBeHidden({ timeout: 15_000 });
 });
 
 test('a delete conflict shows the deletion as such, and which side deleted', async () => {
