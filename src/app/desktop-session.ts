@@ -1,5 +1,6 @@
 import type { ListedDevice, Settings, Status, WorkerStateView, IpcEvent, IpcEventPayload } from '../contract/ipc';
 import { NOT_STARTED } from '../contract/ipc';
+import type { Device } from '../domain/device';
 import { ValidationError } from '../domain/validation-error';
 import type { SyncWorkers } from '../sync/worker';
 import type { LiveState } from '../sync/live-events';
@@ -122,9 +123,16 @@ export class DesktopSession {
     const devices = await this.app.listDevices({ all });
     const listed = devices.map((device) => ({ ...device, pending: pending.uuids.has(device.uuid) }));
     if (all || pending.deletions.length === 0) return listed;
-    // In the list's own order (SQLite's: created, then uuid, compared as bytes), where the device stood before its deletion.
-    const key = (device: ListedDevice) => `${device.createdAt}\u0000${device.uuid}`;
-    return [...listed, ...pending.deletions.map((device) => ({ ...device, pending: true }))].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    // Merged into the list's own order (SQLite's: created, then uuid, compared as bytes), where each device stood before
+    // its deletion: only the few deletions are sorted, never the whole list.
+    const before = (a: Device, b: Device) => a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.uuid < b.uuid);
+    const deletions = pending.deletions.map((device) => ({ ...device, pending: true })).sort((a, b) => (before(a, b) ? -1 : 1));
+    const merged: ListedDevice[] = [];
+    for (const device of listed) {
+      while (deletions.length && before(deletions[0], device)) merged.push(deletions.shift()!);
+      merged.push(device);
+    }
+    return [...merged, ...deletions];
   }
 
   async enrol(cloudUrl: string, token: string): Promise<Status> {

@@ -12,13 +12,11 @@ export function enrolmentRefusal(url: string, failure: SyncFailure): ValidationE
   switch (failure.kind) {
     case 'unauthorized':
       return new ValidationError([{ field: 'token', message: 'expected a token this cloud knows: it does not know this one, or it was revoked; ask for a new one (`sitesync cloud enroll`)' }]);
-    case 'offline': {
-      const why = failure.message.replace(/^cloud unreachable: /, '');
-      if (why.startsWith('its TLS certificate')) {
-        return onCloud(`expected a cloud whose certificate this PC trusts: the one at ${url} answered, but ${why}; install its CA (NODE_EXTRA_CA_CERTS) or fix the certificate`);
+    case 'offline':
+      if (failure.untrustedCertificate) {
+        return onCloud(`expected a cloud whose certificate this PC trusts: the one at ${url} answered, but its TLS certificate is not trusted (${failure.code}); install its CA (NODE_EXTRA_CA_CERTS) or fix the certificate`);
       }
-      return onCloud(`expected a SiteSync cloud at ${url}: nothing answers there (${why}); check the address and that the cloud runs`);
-    }
+      return onCloud(`expected a SiteSync cloud at ${url}: nothing answers there (${failure.code ?? failure.message}); check the address and that the cloud runs`);
     case 'upgrade':
       return onCloud(`expected a cloud this app can talk to: the one at ${url} needs a newer SiteSync app`);
     case 'server':

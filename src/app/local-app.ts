@@ -51,6 +51,11 @@ export interface SyncRequest {
   signal?: AbortSignal;
 }
 
+/** A sync asked of a data dir that was never enrolled. */
+export function notEnrolled(): SyncFailure {
+  return new SyncFailure('unauthorized', 'this instance is not enrolled: run `sitesync init --cloud URL --token TOKEN`');
+}
+
 export interface SyncOutcome {
   push?: AttemptSummary;
   pull?: AttemptSummary;
@@ -107,7 +112,7 @@ export class LocalApp {
   private async enrolment(signal?: AbortSignal): Promise<Pick<SyncContext, 'client' | 'enrolmentId'>> {
     const meta = await this.meta();
     const token = this.tokens.read();
-    if (!meta.cloudUrl || !meta.siteId || !token) throw new SyncFailure('unauthorized', 'this instance is not enrolled: run `sitesync init --cloud URL --token TOKEN`');
+    if (!meta.cloudUrl || !meta.siteId || !token) throw notEnrolled();
     return { client: this.client(meta.cloudUrl, token, signal), enrolmentId: meta.enrolmentId };
   }
 

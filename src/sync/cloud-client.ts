@@ -16,7 +16,7 @@ import {
   type StatusResponse,
 } from '../contract/sync-http';
 import { APP_VERSION } from '../app/version';
-import { SyncFailure, type FailureKind } from './sync-failure';
+import { SyncFailure, isUntrustedCertificate, type FailureKind } from './sync-failure';
 
 export interface CloudClientOptions {
   baseUrl: string;
@@ -28,22 +28,20 @@ export interface CloudClientOptions {
   signal?: AbortSignal;
 }
 
-/** Node's codes for a server certificate this machine does not trust: self-signed, expired, another host's, an unknown CA. */
-const TLS_TRUST_CODES = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_VERIFY_LEAF_SIGNATURE$|UNABLE_TO_GET_ISSUER_CERT|ERR_TLS_CERT_ALTNAME_INVALID$)/;
-
 function failureOf(error: unknown): SyncFailure {
   if (error instanceof SyncFailure) return error;
   if (axios.isCancel(error)) return new SyncFailure('offline', 'stopped before the cloud answered: the sync was stopped');
   if (!axios.isAxiosError(error)) return new SyncFailure('refused', error instanceof Error ? error.message : String(error));
   const status = error.response?.status;
   if (error.code === 'ERR_BAD_RESPONSE' && status === undefined) return new SyncFailure('server', `cloud answer refused: ${error.message}`);
-  if (status === undefined && error.code !== undefined && TLS_TRUST_CODES.test(error.code)) {
-    return new SyncFailure('offline', `cloud unreachable: its TLS certificate is not trusted (${error.code})`);
+  if (status === undefined) {
+    const why = isUntrustedCertificate(error.code)
+      ? `its TLS certificate is not trusted (${error.code})`
+      : error.code === 'ECONNABORTED' && error.config?.timeout
+        ? `no answer within ${error.config.timeout / 1000} s (timed out)`
+        : (error.code ?? error.message);
+    return new SyncFailure('offline', `cloud unreachable: ${why}`, undefined, error.code);
   }
-  if (status === undefined && error.code === 'ECONNABORTED' && error.config?.timeout) {
-    return new SyncFailure('offline', `cloud unreachable: no answer within ${error.config.timeout / 1000} s (timed out)`);
-  }
-  if (status === undefined) return new SyncFailure('offline', `cloud unreachable: ${error.code ?? error.message}`);
   const parsed = errorBodySchema.safeParse(error.response?.data);
   const message = parsed.success ? parsed.data.error.message : `HTTP ${status}`;
   const kind: FailureKind =

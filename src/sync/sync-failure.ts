@@ -7,14 +7,28 @@
  */
 export type FailureKind = 'offline' | 'server' | 'unauthorized' | 'upgrade' | 'gone' | 'refused';
 
+/** Node's codes for a server certificate this machine does not trust: self-signed, expired, another host's, an unknown CA. */
+const UNTRUSTED_CERTIFICATE_CODES = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_VERIFY_LEAF_SIGNATURE$|UNABLE_TO_GET_ISSUER_CERT|ERR_TLS_CERT_ALTNAME_INVALID$)/;
+
+/** Whether a transport error code means: something answered, with a certificate this machine does not trust. */
+export function isUntrustedCertificate(code: string | undefined): boolean {
+  return code !== undefined && UNTRUSTED_CERTIFICATE_CODES.test(code);
+}
+
 export class SyncFailure extends Error {
   constructor(
     readonly kind: FailureKind,
     message: string,
     readonly status?: number,
+    /** The transport's error code when no answer came (ECONNREFUSED, CERT_HAS_EXPIRED, ...). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'SyncFailure';
+  }
+
+  get untrustedCertificate(): boolean {
+    return isUntrustedCertificate(this.code);
   }
 
   get retryable(): boolean {

@@ -34,6 +34,25 @@ describe('retries: a batch is applied once, however often it arrives', () => {
 
   after(() => story.stop());
 
+  /** A device both PCs hold, synced. */
+  async function sharedDevice(mac: string) {
+    const device = await pc.app.addDevice({ mac, hostname: 'h0' });
+    await pc.sync();
+    await peer.sync();
+    return device;
+  }
+
+  /** This PC's edit, whose push answer is lost (the batch waits in the outbox); then the peer's edit; then a pull-only run here. */
+  async function lostAnswerThenPeerEdit(uuid: string, mine: object, theirs: object) {
+    await pc.app.editDevice(uuid, mine);
+    proxy.dropNextPushAnswers(1);
+    assert.equal((await pc.app.sync()).push?.status, 'error');
+    await peer.sync();
+    await peer.app.editDevice(uuid, theirs);
+    await peer.sync();
+    await pc.app.sync({ direction: 'pull' });
+  }
+
   it('a retried batch (same batchId) gets the stored answer and writes nothing more', async () => {
     const token = await cloud.enroll('hq');
     const client = new CloudClient({ baseUrl: cloud.url, token, retryDelaysMs: [] });
@@ -140,16 +159,8 @@ describe('retries: a batch is applied once, however often it arrives', () => {
   });
 
   it("a lost batch sent again after a pull-only run and a person's resolution does not undo the resolution", async () => {
-    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:08', hostname: 'h0' });
-    await pc.sync();
-    await peer.sync();
-    await pc.app.editDevice(device.uuid, { hostname: 'pc-value' });
-    proxy.dropNextPushAnswers(1);
-    assert.equal((await pc.app.sync()).push?.status, 'error');
-    await peer.sync();
-    await peer.app.editDevice(device.uuid, { hostname: 'peer-value' });
-    await peer.sync();
-    await pc.app.sync({ direction: 'pull' });
+    const device = await sharedDevice('aa:bb:cc:00:01:08');
+    await lostAnswerThenPeerEdit(device.uuid, { hostname: 'pc-value' }, { hostname: 'peer-value' });
     const [conflict] = await pc.app.listConflicts();
     assert.ok(conflict, 'the pull-only run meets the peer edit as a conflict');
     await pc.app.resolveConflict(conflict.id, { take: 'local' });
@@ -163,16 +174,8 @@ describe('retries: a batch is applied once, however often it arrives', () => {
   });
 
   it('an answer sent again after a pull moved the base on does not move it back (no conflict over nothing later)', async () => {
-    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:09', hostname: 'h0' });
-    await pc.sync();
-    await peer.sync();
-    await pc.app.editDevice(device.uuid, { hostname: 'pc-value' });
-    proxy.dropNextPushAnswers(1);
-    await pc.app.sync();
-    await peer.sync();
-    await peer.app.editDevice(device.uuid, { notes: 'peer note' });
-    await peer.sync();
-    await pc.app.sync({ direction: 'pull' });
+    const device = await sharedDevice('aa:bb:cc:00:01:09');
+    await lostAnswerThenPeerEdit(device.uuid, { hostname: 'pc-value' }, { notes: 'peer note' });
     const pulledTo = (await pc.app.db.read((r) => getRecord(r, device.uuid)))!.baseVersion;
     await pc.sync();
     assert.ok((await pc.app.db.read((r) => getRecord(r, device.uuid)))!.baseVersion! >= pulledTo!, 'the base version never goes back');
@@ -184,18 +187,11 @@ describe('retries: a batch is applied once, however often it arrives', () => {
   });
 
   it('a conflict answer sent again from the outbox does not replace newer cloud values a pull put in the open conflict', async () => {
-    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0a', hostname: 'h0' });
-    await pc.sync();
-    await peer.sync();
+    const device = await sharedDevice('aa:bb:cc:00:01:0a');
     await peer.app.editDevice(device.uuid, { hostname: 'Y' });
     await peer.sync();
-    await pc.app.editDevice(device.uuid, { hostname: 'X' });
-    proxy.dropNextPushAnswers(1); // the cloud answers "conflict, current Y"; the answer is lost
-    assert.equal((await pc.app.sync()).push?.status, 'error');
-    await peer.sync();
-    await peer.app.editDevice(device.uuid, { hostname: 'Z' });
-    await peer.sync();
-    await pc.app.sync({ direction: 'pull' });
+    // The cloud answers this PC's X with "conflict, current Y"; that answer is the one lost.
+    await lostAnswerThenPeerEdit(device.uuid, { hostname: 'X' }, { hostname: 'Z' });
     const [open] = await pc.app.listConflicts();
     assert.equal(open.remote.hostname, 'Z');
 
@@ -277,7 +273,9 @@ describe('retries: a batch is applied once, however often it arrives', () => {
       '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' });
     if (made.status !== 0) {
       certs.remove();
-      return t.skip('openssl is not installed here to make a self-signed certificate');
+      const reason = 'openssl is not installed here to make a self-signed certificate (.ci/run installs it)';
+      console.log(`skipped: ${reason}`);
+      return t.skip(reason);
     }
     const server = createHttpsServer({ key: readFileSync(join(certs.path, 'key.pem')), cert: readFileSync(join(certs.path, 'cert.pem')) }, (_q, r) => r.end('{}')).listen(0, '127.0.0.1');
     await once(server, 'listening');
