@@ -6,7 +6,7 @@ import { requireIdentity, validateFieldsPatch } from '../domain/validation';
 import { duplicateIdentity } from '../domain/duplicate-identity';
 import { ValidationError } from '../domain/validation-error';
 import {
-  findLiveDuplicate,
+  findNewDuplicate,
   getRecord,
   inConflict,
   isDirty,
@@ -18,8 +18,8 @@ import {
 import { refreshConflictLocalSide } from '../sync/conflicts';
 import { softDelete } from '../sync/soft-delete';
 
-async function assertUnique(tx: EntityManager, fields: DeviceFields, uuid: string | null) {
-  const duplicate = await findLiveDuplicate(tx, fields, uuid);
+async function assertNoNewDuplicate(tx: EntityManager, fields: DeviceFields, before: Device | null) {
+  const duplicate = await findNewDuplicate(tx, fields, before);
   if (duplicate) throw duplicateIdentity(duplicate.field, fields[duplicate.field], duplicate.holder);
 }
 
@@ -49,7 +49,7 @@ async function liveRecord(tx: EntityManager, uuid: string): Promise<LocalRecord>
 export async function addDevice(tx: EntityManager, siteId: string, input: unknown, now: string): Promise<Device> {
   const fields = pickFields(validateFieldsPatch(input));
   requireIdentity(fields);
-  await assertUnique(tx, fields, null);
+  await assertNoNewDuplicate(tx, fields, null);
   const device: Device = { uuid: randomUUID(), siteId, ...fields, status: fields.status ?? 'active', createdAt: now, updatedAt: now, deletedAt: null };
   return writeLocal(tx, null, device);
 }
@@ -61,7 +61,7 @@ export async function editDevice(tx: EntityManager, uuid: string, input: unknown
   const device: Device = { ...record.device, ...patch, updatedAt: now };
   if (sameFields(pickFields(device), pickFields(record.device))) return record.device;
   requireIdentity(device);
-  await assertUnique(tx, device, uuid);
+  await assertNoNewDuplicate(tx, device, record.device);
   return writeLocal(tx, record, device);
 }
 

@@ -8,6 +8,7 @@ import type { SerialAccess } from '../db/serial-access';
 import { openLocalDatabase } from '../db/local/data-source';
 import { countDirty, forgetCloudState, getRecord, listDevices, rejectedRecords } from '../db/local/device-store';
 import { readMeta, writeMeta, type InstanceMeta } from '../db/local/meta-store';
+import { outboxChangeCount } from '../db/local/push-outbox';
 import type { ConflictRow } from '../db/local/entities/conflict.entity';
 import type { SyncLogRow, SyncTrigger } from '../db/local/entities/sync-log.entity';
 import { CloudClient } from '../sync/cloud-client';
@@ -195,6 +196,9 @@ export class LocalApp {
     const context = { db: this.db, ...enrolment, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
     const outcome: SyncOutcome = {};
     if (direction !== 'pull') outcome.push = await pushOnce(context);
+    // A pull-only run still finishes a push already made whose answer was lost: pulled first, that push's
+    // own change would come back as if another PC had made it, and a newer edit here would meet it as a conflict.
+    else if ((await this.db.read(outboxChangeCount)) > 0) outcome.push = await pushOnce(context, { lostOnly: true });
     // A push the cloud refused as sent does not stop the pull; an unreachable or refusing cloud does.
     const cloudUnusable = outcome.push?.failureKind !== undefined && outcome.push.failureKind !== 'refused';
     if (direction !== 'push' && !cloudUnusable) {

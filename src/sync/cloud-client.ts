@@ -95,7 +95,10 @@ export class CloudClient {
     return parsed.data;
   }
 
-  /** Sends one batch; a transport failure re-sends the same batchId, which the cloud answers from its record. */
+  /**
+   * Sends one batch; a dropped connection or a 5xx re-sends the same batchId, which the cloud answers from its
+   * record. A time-out does not: the batch waits in the outbox for the next run instead of the person waiting again.
+   */
   async push(changes: PushChange[], batchId: string = randomUUID()): Promise<PushResponse> {
     const body = { batchId, changes };
     for (let attempt = 0; ; attempt++) {
@@ -103,7 +106,7 @@ export class CloudClient {
         return await this.request(pushResponseSchema, () => this.http.post('/push', body));
       } catch (error) {
         const failure = failureOf(error);
-        if (!failure.retryable || attempt >= this.retryDelaysMs.length || this.signal?.aborted) throw failure;
+        if (!failure.retryable || failure.timedOut || attempt >= this.retryDelaysMs.length || this.signal?.aborted) throw failure;
         await sleep(this.retryDelaysMs[attempt]);
       }
     }

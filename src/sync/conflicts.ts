@@ -10,7 +10,7 @@ import {
   type ConflictRow,
   type ConflictSide,
 } from '../db/local/entities/conflict.entity';
-import { findLiveDuplicate, getRecord, nextLocalSeq, upsertDevices, upsertSyncStates } from '../db/local/device-store';
+import { findNewDuplicate, getRecord, nextLocalSeq, upsertDevices, upsertSyncStates } from '../db/local/device-store';
 import { mergeFields } from '../domain/merge-fields';
 import { NotFoundError } from '../domain/not-found-error';
 import { openDispute, sideOf, sidesAgree } from './dispute';
@@ -162,7 +162,7 @@ export async function resolveDeviceConflict(tx: EntityManager, id: number, input
   const { side, choices } = finalSide(conflict, local, input);
   if (side.deletedAt === null) {
     requireIdentity(side);
-    const duplicate = await findLiveDuplicate(tx, side, record.device.uuid);
+    const duplicate = await findNewDuplicate(tx, side, record.device);
     if (duplicate) throw duplicateIdentity(duplicate.field, side[duplicate.field], duplicate.holder);
   }
 

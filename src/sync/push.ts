@@ -112,14 +112,15 @@ async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary:
  * the dirty index, and records the answer per device (DESIGN §4, push),
  * unless the data dir was enrolled again while the batch was out
  * (enrolment-guard.ts). Batches whose answer was lost go first, under
- * their own ids (push-outbox.ts). One log row per call, whatever happens.
+ * their own ids (push-outbox.ts); `lostOnly` sends those and nothing new.
+ * One log row per call, whatever happens.
  */
-export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
+export async function pushOnce(context: SyncContext, options: { lostOnly?: boolean } = {}): Promise<AttemptSummary> {
   const { db } = context;
   return recordAttempt(context, 'push', async (summary) => {
     // A change waiting in the outbox counts apart from the device's newer edit, which goes after it; once the
     // outbox is sent, what is still dirty is known (a device not edited since is done).
-    let total = (await db.read(countDirty)) + (await db.read(outboxChangeCount));
+    let total = (options.lostOnly ? 0 : await db.read(countDirty)) + (await db.read(outboxChangeCount));
     const reportProgress = () => context.onProgress?.({ phase: 'push', done: Math.min(total, summary.sent + summary.skipped), total });
     let lost = await db.read(oldestOutboxBatch);
     if (lost) {
@@ -127,11 +128,11 @@ export async function pushOnce(context: SyncContext): Promise<AttemptSummary> {
         await sendFromOutbox(context, lost, summary);
         lost = await db.read(oldestOutboxBatch);
       }
-      total = summary.sent + (await db.read(countDirty));
+      total = summary.sent + (options.lostOnly ? 0 : await db.read(countDirty));
       reportProgress();
     }
     let afterSeq = 0;
-    while (!context.signal?.aborted) {
+    while (!options.lostOnly && !context.signal?.aborted) {
       const batch = await db.read((r) => dirtyRecords(r, afterSeq, PUSH_BATCH_SIZE));
       if (batch.length === 0) break;
       afterSeq = batch[batch.length - 1].localSeq;

@@ -31,6 +31,11 @@ export class SyncFailure extends Error {
     return isUntrustedCertificate(this.code);
   }
 
+  /** No answer within the client's time-out: asking again at once would make the person wait as long again. */
+  get timedOut(): boolean {
+    return this.code === 'ECONNABORTED' || this.code === 'ETIMEDOUT';
+  }
+
   get retryable(): boolean {
     return this.kind === 'offline' || this.kind === 'server';
   }

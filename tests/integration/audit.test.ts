@@ -89,6 +89,12 @@ describe('the audit log of sync attempts', () => {
     await pc1.sync();
     assert.deepEqual(proxy.pushBodies, [], 'nothing re-sent while unchanged');
 
+    // Its other fields can still be corrected while it waits: an edit is checked only for a MAC or asset tag it sets.
+    assert.equal((await pc1.app.editDevice(mine.uuid, { hostname: 'renamed-meanwhile' })).hostname, 'renamed-meanwhile');
+    assert.equal((await pc1.sync()).push?.rejected, 1, 'changed, so sent again, and refused again: the MAC is still taken');
+    const other = await pc1.app.addDevice({ mac: 'aa:bb:cc:00:06:05' });
+    await assert.rejects(pc1.app.editDevice(mine.uuid, { mac: other.mac }), /mac: expected a MAC address no other device of this site uses/);
+
     await pc1.app.editDevice(mine.uuid, { mac: 'aa:bb:cc:00:06:04' });
     const fixed = await pc1.sync();
     assert.equal(fixed.push?.rejected, 0);

@@ -83,6 +83,7 @@ describe("the desktop's device list", () => {
     await setup.init(cloud.url, await cloud.enroll('hq'));
     const made: Device[] = [];
     for (const name of ['first', 'second', 'third']) made.push(await setup.addDevice({ mac: `02:00:00:00:aa:0${made.length}`, hostname: name }));
+    await setup.sync();
     await setup.close();
     await cloud.stop();
     const session = await DesktopSession.open({ dataDir: dir.path });
@@ -91,6 +92,8 @@ describe("the desktop's device list", () => {
       const listed = await session.listDevices(false);
       assert.deepEqual(listed.map((d) => d.uuid), made.map((d) => d.uuid), 'in the order they were made');
       assert.ok(listed[0].deletedAt && listed[0].pending, 'the deletion, marked pending');
+      assert.deepEqual([listed[0].hostname, listed[0].mac], ['first', made[0].mac], 'shown by the values the cloud last had: a tombstone keeps no host name');
+      assert.equal((await session.app.getDevice(made[0].uuid)).hostname, null, 'the stored tombstone stays stripped');
       assert.equal(listed.filter((d) => d.uuid === made[0].uuid).length, 1, 'listed once');
     } finally {
       await session.close();

@@ -12,6 +12,10 @@ import { listCloudDevices } from '../../src/cloud/cloud-devices';
 import { getRecord } from '../../src/db/local/device-store';
 import { oldestOutboxBatch, putOutboxBatch } from '../../src/db/local/push-outbox';
 import { CloudClient } from '../../src/sync/cloud-client';
+import { pullOnce } from '../../src/sync/pull';
+import { FileTokenStore } from '../../src/app/token-store';
+import { readMeta } from '../../src/db/local/meta-store';
+import { systemClock } from '../../src/domain/clock';
 import type { SyncFailure } from '../../src/sync/sync-failure';
 import { startStory, type Story } from '../support/story';
 import { tempDir } from '../support/temp-dir';
@@ -42,7 +46,19 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     return device;
   }
 
-  /** This PC's edit, whose push answer is lost (the batch waits in the outbox); then the peer's edit; then a pull-only run here. */
+  /**
+   * A pull while this PC's lost batch is still in the outbox: what another process of the data dir does when
+   * this one put the batch out after that process looked (a run of its own sends the outbox first).
+   */
+  async function pullBesideOutbox() {
+    const meta = await pc.app.db.read(readMeta);
+    const client = new CloudClient({ baseUrl: meta.cloudUrl!, token: new FileTokenStore(pc.dataDir).read()!, retryDelaysMs: [] });
+    const pulled = await pullOnce({ db: pc.app.db, client, enrolmentId: meta.enrolmentId, clock: systemClock, trigger: 'manual' });
+    assert.notEqual(pulled.status, 'error', pulled.error ?? '');
+    assert.ok(await pc.app.db.read(oldestOutboxBatch), 'the lost batch is still out');
+  }
+
+  /** This PC's edit, whose push answer is lost (the batch waits in the outbox); then the peer's edit; then a pull beside the outbox. */
   async function lostAnswerThenPeerEdit(uuid: string, mine: object, theirs: object) {
     await pc.app.editDevice(uuid, mine);
     proxy.dropNextPushAnswers(1);
@@ -50,7 +66,7 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     await peer.sync();
     await peer.app.editDevice(uuid, theirs);
     await peer.sync();
-    await pc.app.sync({ direction: 'pull' });
+    await pullBesideOutbox();
   }
 
   it('a retried batch (same batchId) gets the stored answer and writes nothing more', async () => {
@@ -158,11 +174,30 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.equal((await peer.device(device.uuid)).hostname, 'after-restart');
   });
 
-  it("a lost batch sent again after a pull-only run and a person's resolution does not undo the resolution", async () => {
+  it("a pull-only run after a lost answer first finishes that push: its echo of this PC's own edit is no conflict", async () => {
+    const device = await sharedDevice('aa:bb:cc:00:01:0b');
+    await pc.app.editDevice(device.uuid, { hostname: 'first' });
+    proxy.dropNextPushAnswers(1);
+    assert.equal((await pc.app.sync()).push?.status, 'error');
+    await pc.app.editDevice(device.uuid, { hostname: 'second' });
+
+    const outcome = await pc.app.sync({ direction: 'pull' });
+    assert.deepEqual([outcome.push?.status, outcome.push?.sent, outcome.push?.applied], ['ok', 1, 1], 'the lost batch goes again, and nothing new');
+    assert.equal(outcome.pull?.conflicts, 0);
+    assert.deepEqual(await pc.app.listConflicts(), []);
+    assert.equal((await pc.device(device.uuid)).hostname, 'second');
+    assert.equal((await pc.app.status()).pendingChanges, 1, 'the newer edit waits for a push');
+    assert.equal((await pc.app.sync({ direction: 'pull' })).push, undefined, 'with the outbox empty, a pull-only run pushes nothing');
+
+    await pc.sync();
+    assert.equal((await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid)!.hostname, 'second');
+  });
+
+  it("a lost batch sent again after a pull and a person's resolution does not undo the resolution", async () => {
     const device = await sharedDevice('aa:bb:cc:00:01:08');
     await lostAnswerThenPeerEdit(device.uuid, { hostname: 'pc-value' }, { hostname: 'peer-value' });
     const [conflict] = await pc.app.listConflicts();
-    assert.ok(conflict, 'the pull-only run meets the peer edit as a conflict');
+    assert.ok(conflict, 'the pull meets the peer edit as a conflict');
     await pc.app.resolveConflict(conflict.id, { take: 'local' });
 
     const outcome = await pc.sync();
@@ -264,6 +299,28 @@ describe('retries: a batch is applied once, however often it arrives', () => {
       await assert.rejects(client.status(), (error: SyncFailure) => error.kind === 'offline' && /no answer within 0\.2 s \(timed out\)/.test(error.message));
     } finally {
       silent.close();
+    }
+  });
+
+  it('a push that times out is not sent again at once (it waits in the outbox); a dropped connection is', async () => {
+    const connections: string[] = [];
+    // The first request of each connection: a push to 'silent' never hears back, one to 'reset' is cut.
+    const cloudLike = createServer((socket) => {
+      socket.once('data', (chunk) => {
+        const path = /^POST (\S+)/.exec(chunk.toString())?.[1] ?? '';
+        connections.push(path);
+        if (path.startsWith('/reset')) socket.destroy();
+      });
+    }).listen(0, '127.0.0.1');
+    await once(cloudLike, 'listening');
+    try {
+      const { port } = cloudLike.address() as AddressInfo;
+      const client = (prefix: string) => new CloudClient({ baseUrl: `http://127.0.0.1:${port}/${prefix}`, token: 'sst_any', timeoutMs: 200, retryDelaysMs: [10, 10] });
+      await assert.rejects(client('silent').push([]), /timed out/);
+      await assert.rejects(client('reset').push([]), /cloud unreachable: ECONNRESET/);
+      assert.deepEqual(connections, ['/silent/api/v1/sync/push', ...Array(3).fill('/reset/api/v1/sync/push')], 'one try when no answer came in time; three when the connection was cut');
+    } finally {
+      cloudLike.close();
     }
   });
 

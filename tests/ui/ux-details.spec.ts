@@ -144,6 +144,7 @@ test('a deletion the cloud does not have yet stays listed, struck through, until
   await row.getByRole('button', { name: 'Delete ap-dock-1' }).click();
   await page.getByRole('button', { name: 'Delete device' }).click();
   await expect(row.getByTestId('pending-marker')).toHaveText('Deleting');
+  await expect(row, 'named as the technician knew it: a tombstone keeps no host name').toContainText('ap-dock-1');
   await expect(row.getByRole('button')).toHaveCount(0);
   await expect(page.getByText('1 waiting to sync')).toBeVisible();
   await page.screenshot({ path: join(__dirname, '..', 'screenshots', 'devices-deleting.png') });

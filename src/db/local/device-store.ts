@@ -83,18 +83,24 @@ export async function listDevices(db: EntityManager, includeDeleted: boolean): P
   return db.query(`SELECT ${DEVICE_SELECT} FROM devices ${includeDeleted ? '' : 'WHERE deleted_at IS NULL'} ORDER BY created_at, uuid`);
 }
 
-/** A live device other than `exceptUuid` that already uses this MAC or asset tag. */
-export async function findLiveDuplicate(
+/**
+ * A live device that already uses a MAC or asset tag `next` gives the device
+ * `before` (null: a new one). A value the live device already had is let be:
+ * a device the cloud refused as a duplicate of another PC's stays editable
+ * while a person sorts it out (decision 52); a deleted one brought back is
+ * checked in full.
+ */
+export async function findNewDuplicate(
   db: EntityManager,
-  fields: Pick<DeviceFields, 'mac' | 'assetTag'>,
-  exceptUuid: string | null,
+  next: Pick<DeviceFields, 'mac' | 'assetTag'>,
+  before: Pick<Device, 'uuid' | 'mac' | 'assetTag' | 'deletedAt'> | null,
 ): Promise<{ field: 'mac' | 'assetTag'; uuid: string; holder: string } | null> {
   for (const [field, column] of [['mac', 'mac'], ['assetTag', 'asset_tag']] as const) {
-    const value = fields[field];
-    if (value === null) continue;
+    const value = next[field];
+    if (value === null || (before !== null && before.deletedAt === null && before[field] === value)) continue;
     const rows: { uuid: string; hostname: string | null }[] = await db.query(
       `SELECT uuid, hostname FROM devices WHERE ${column} = ? AND deleted_at IS NULL AND uuid IS NOT ? LIMIT 1`,
-      [value, exceptUuid],
+      [value, before?.uuid ?? null],
     );
     // The holder as a person finds it in the list (its host name), and as a command names it (its uuid).
     if (rows.length) return { field, uuid: rows[0].uuid, holder: rows[0].hostname ? `${rows[0].hostname} (device ${rows[0].uuid})` : `device ${rows[0].uuid}` };
