@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../contract/sync-http';
 import { NotFoundError } from '../domain/not-found-error';
 import { ValidationError } from '../domain/validation-error';
+import { isDatabaseUnavailable } from './database-unavailable';
 
 /** An error whose status and code are meant for the caller. */
 export class HttpError extends Error {
@@ -31,12 +32,14 @@ export function httpFailureOf(error: FastifyError | Error): HttpError {
     const code = (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'bad_json' : 'bad_request';
     return new HttpError(status, code, error.message);
   }
+  if (isDatabaseUnavailable(error)) return new HttpError(503, 'unavailable', 'the cloud database does not answer; retry in a few seconds', { 'retry-after': '5' });
   return new HttpError(500, 'internal', 'internal server error');
 }
 
 /** Every failure answers `{ error: { code, message } }`. */
 export function sendError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const failure = httpFailureOf(error);
-  if (failure.statusCode === 500) request.log.error({ err: error }, 'request failed');
+  // A fault of ours or of the database: logged whole here, since the caller is told nothing of it.
+  if (failure.statusCode >= 500 && !(error instanceof HttpError)) request.log.error({ err: error }, 'request failed');
   return reply.status(failure.statusCode).headers(failure.headers).send(errorBody(failure.code, failure.message));
 }
