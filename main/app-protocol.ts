@@ -26,12 +26,24 @@ export function isAppUrl(url: string | null): boolean {
   }
 }
 
+/** The file a URL path names inside `dir`, or null: outside it, or not a path at all (a `%` that escapes nothing). */
+function fileUnder(dir: string, pathname: string): string | null {
+  let path: string;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  const file = normalize(join(dir, path));
+  return file.startsWith(dir + sep) ? file : null;
+}
+
 /** Serves the built renderer from `rendererDir`, with the strict CSP as a header too. */
 export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const file = normalize(join(rendererDir, decodeURIComponent(url.pathname)));
-    if (url.host !== 'app' || !file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    const file = fileUnder(rendererDir, url.pathname);
+    if (url.host !== 'app' || file === null || !existsSync(file) || !statSync(file).isFile()) {
       return new Response('not found', { status: 404 });
     }
     const response = await net.fetch(pathToFileURL(file).toString());

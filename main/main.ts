@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, safeStorage } from 'electron';
+import { app, BrowserWindow, Menu, safeStorage } from 'electron';
 import { DesktopSession } from '../src/app/desktop-session';
 import { APP_NAME, defaultDataDir } from '../src/app/paths';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -14,6 +14,19 @@ import { lockDownWebContents } from './window-security';
  * (local database + sync workers); every decision about data is in src/app.
  */
 const log = (message: string) => process.stderr.write(`[sitesync] ${message}\n`);
+
+function installedMenu(): Menu {
+  const first: Electron.MenuItemConstructorOptions = process.platform === 'darwin' ? { role: 'appMenu' } : { role: 'fileMenu' };
+  return Menu.buildFromTemplate([first, { role: 'editMenu' }, { role: 'windowMenu' }]);
+}
+
+// An installed copy takes no debugging switch: one would let another program drive the window or read the
+// token. The fuses (electron-builder.yml) already shut Node's --inspect and NODE_OPTIONS out; these are Chromium's.
+const DEBUGGING_SWITCHES = ['remote-debugging-port', 'remote-debugging-pipe', 'inspect', 'inspect-brk'];
+if (app.isPackaged && DEBUGGING_SWITCHES.some((name) => app.commandLine.hasSwitch(name))) {
+  log(`refusing to start with a debugging switch (${DEBUGGING_SWITCHES.join(', ')})`);
+  app.exit(1);
+}
 
 app.setName(APP_NAME);
 const dataDir = defaultDataDir();
@@ -37,6 +50,8 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(async () => {
+    // Without View's reload and DevTools items when installed; editing shortcuts (copy, paste, undo) stay.
+    if (app.isPackaged) Menu.setApplicationMenu(installedMenu());
     const root = app.getAppPath();
     serveRenderer(join(root, 'renderer', 'dist'));
     tokens = await SafeStorageTokenStore.open(dataDir, safeStorage, log);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BrowserWindow } from 'electron';
+import { app, BrowserWindow } from 'electron';
 import { RENDERER_URL } from './app-protocol';
 
 /** The one window: sandboxed, isolated, no Node, the preload's contract as its only bridge. */
@@ -23,6 +23,8 @@ export function createMainWindow(iconPath: string): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // No console in an installed copy: "paste this into DevTools" could enrol the app with anyone's cloud.
+      devTools: !app.isPackaged,
     },
   });
   window.once('ready-to-show', () => window.show());

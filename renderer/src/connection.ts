@@ -12,6 +12,10 @@ export function connectionOf(status: Status | null, worker: WorkerStateView): Co
     return { label: 'Re-enrol', tone: 'danger', detail: 'The cloud refused this PC’s token. Enrol it again in Settings.' };
   }
   if (worker.phase === 'upgrade-required') return { label: 'Update needed', tone: 'danger', detail: 'The cloud needs a newer SiteSync.' };
+  // It answered, but with 429 or 5xx (busy, rate-limited, its database down): not the network's fault.
+  if (worker.phase === 'backoff' && status?.connection === 'unknown') {
+    return { label: 'Cloud busy', tone: 'warn', detail: 'The cloud answers but is not taking requests now; changes wait on this PC and go when it does.' };
+  }
   if (worker.phase === 'backoff' || status?.connection === 'offline') {
     return { label: 'Offline', tone: 'warn', detail: 'The cloud cannot be reached; changes wait on this PC.' };
   }

@@ -199,6 +199,13 @@ export class DesktopSession {
       if (protocolOf(current.cloudUrl) === 'https:' && protocolOf(changes.cloudUrl) !== 'https:') {
         throw new ValidationError([{ field: 'cloudUrl', message: 'expected an https:// address: the token does not leave https for plain http' }]);
       }
+      // Nor to another port over plain http: no certificate proves who listens there, and on a shared machine
+      // it can be another user's program (plain http is only ever this machine, validCloudUrl).
+      if (protocolOf(changes.cloudUrl) === 'http:' && parsed(changes.cloudUrl)?.port !== parsed(current.cloudUrl)?.port) {
+        throw new ValidationError([
+          { field: 'cloudUrl', message: `expected port ${parsed(current.cloudUrl)?.port || 80} over plain http: the token follows the cloud to another port only over https; otherwise use Enrol again` },
+        ]);
+      }
       await this.enrol(changes.cloudUrl, token);
     }
     if (changes.syncIntervalSeconds !== undefined && changes.syncIntervalSeconds !== current.syncIntervalSeconds) {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Device } from '../domain/device';
 import { isoNow, systemClock, type Clock } from '../domain/clock';
 import { ValidationError } from '../domain/validation-error';
+import { validCloudUrl } from '../domain/cloud-url';
 import { NotFoundError } from '../domain/not-found-error';
 import type { SerialAccess } from '../db/serial-access';
 import { openLocalDatabase } from '../db/local/data-source';
@@ -24,6 +26,7 @@ import type { AttemptSummary, SyncContext, SyncProgress } from '../sync/sync-con
 import { addDevice, deleteDevice, editDevice } from './device-edits';
 import { enrolmentRefusal } from './enrolment-refusal';
 import { FileTokenStore, type TokenStore } from './token-store';
+import { CA_FILE, extraCertificates } from './trusted-certificates';
 import type { StatusReport } from './status-report';
 import { APP_VERSION } from './version';
 
@@ -64,16 +67,6 @@ export interface SyncOutcome {
   failure?: SyncFailure['kind'];
 }
 
-function validUrl(value: string): string {
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString().replace(/\/+$/, '');
-  } catch {
-    // reported below
-  }
-  throw new ValidationError([{ field: 'cloud', message: 'expected an http:// or https:// URL like https://sitesync.example.com' }]);
-}
-
 /**
  * The one application facade of the local role: the CLI, the Electron IPC
  * handlers and the browser bridge all call this and nothing below it.
@@ -105,8 +98,15 @@ export class LocalApp {
     return this.db.read(readMeta);
   }
 
-  private client(cloudUrl: string, token: string, signal?: AbortSignal): CloudClient {
-    return new CloudClient({ baseUrl: cloudUrl, token, timeoutMs: this.options.httpTimeoutMs, retryDelaysMs: this.options.retryDelaysMs, signal });
+  private client(cloudUrl: string, token: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): CloudClient {
+    return new CloudClient({
+      baseUrl: cloudUrl,
+      token,
+      timeoutMs: options.timeoutMs ?? this.options.httpTimeoutMs,
+      retryDelaysMs: this.options.retryDelaysMs,
+      signal: options.signal,
+      extraCertificates: extraCertificates(this.options.dataDir),
+    });
   }
 
   /** The enrolment this data dir holds: a client of its cloud, and its id, which a sync's writes check (decision 42). */
@@ -114,12 +114,12 @@ export class LocalApp {
     const meta = await this.meta();
     const token = this.tokens.read();
     if (!meta.cloudUrl || !meta.siteId || !token) throw notEnrolled();
-    return { client: this.client(meta.cloudUrl, token, signal), enrolmentId: meta.enrolmentId };
+    return { client: this.client(meta.cloudUrl, token, { signal }), enrolmentId: meta.enrolmentId };
   }
 
   /** Enrols this data dir with the cloud; the site comes from the token. */
   async init(cloudUrl: string, token: string): Promise<StatusReport> {
-    const url = validUrl(cloudUrl);
+    const url = validCloudUrl(cloudUrl);
     if (!/^\S{16,}$/.test(token)) throw new ValidationError([{ field: 'token', message: 'expected the token printed by `sitesync cloud enroll`' }]);
     // The cursor before the cloud's newest version: a pull beside this one only moves it up to that version,
     // so it cannot pass it in between and make the same cloud look restored from an older backup.
@@ -127,7 +127,7 @@ export class LocalApp {
     const status = await this.client(url, token)
       .status()
       .catch((error: unknown) => {
-        throw error instanceof SyncFailure ? enrolmentRefusal(url, error) : error;
+        throw error instanceof SyncFailure ? enrolmentRefusal(url, error, join(this.options.dataDir, CA_FILE)) : error;
       });
     if (meta.siteId && meta.siteId !== status.instance.siteId) {
       throw new ValidationError([{ field: 'token', message: `expected a token of site ${meta.siteId}, which this data dir holds; this one is for ${status.instance.siteId}` }]);
@@ -248,13 +248,14 @@ export class LocalApp {
     const token = this.tokens.read();
     if (meta.cloudUrl && token) {
       try {
-        const remote = await new CloudClient({ baseUrl: meta.cloudUrl, token, timeoutMs: 3000 }).status();
+        const remote = await this.client(meta.cloudUrl, token, { timeoutMs: 3000 }).status();
         connection = 'online';
         // A data dir enrolled before clouds had ids learns its cloud's here, so a later move keeps its cursor.
         if (meta.cloudId === null && remote.cloudId !== undefined) await this.adoptCloudId(meta.cloudUrl, remote.cloudId);
         cloud = { lastPushAt: remote.instance.lastPushAt, lastPullAt: remote.instance.lastPullAt };
       } catch (error) {
-        connection = error instanceof SyncFailure && error.kind === 'unauthorized' ? 'unauthorized' : 'offline';
+        // Offline only when nothing answered: a cloud that answered 429 or 5xx is there but said nothing of this PC.
+        connection = !(error instanceof SyncFailure) || error.status === undefined ? 'offline' : error.kind === 'unauthorized' ? 'unauthorized' : 'unknown';
       }
     }
     return {

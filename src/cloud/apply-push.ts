@@ -42,7 +42,7 @@ function sameContent(current: RemoteDevice, change: ValidChange): boolean {
 }
 
 /** Decides each change of a batch against the cloud's current record (DESIGN §4, push). */
-async function decide(db: CloudDatabase, tx: EntityManager, siteId: string, changes: PushChange[], now: string) {
+async function decide(db: CloudDatabase, tx: EntityManager, siteId: string, changes: PushChange[]) {
   const results: PushResult[] = [];
   const writes: Omit<RemoteDevice, 'version'>[] = [];
   const { current: existing, identities } = await loadDecisionRecords(db, tx, siteId, changes);
@@ -83,7 +83,9 @@ async function decide(db: CloudDatabase, tx: EntityManager, siteId: string, chan
       uuid: valid.uuid,
       siteId,
       ...valid.fields,
-      createdAt: current?.createdAt ?? now,
+      // A change carries no createdAt: a new device's is the time of its first pushed edit, not of its arrival
+      // (a device recorded offline on Monday and synced on Friday was made on Monday; decision 8).
+      createdAt: current?.createdAt ?? valid.updatedAt,
       updatedAt: valid.updatedAt,
       deletedAt: valid.deletedAt,
     });
@@ -123,7 +125,7 @@ export async function applyPushBatch(
       return replayed;
     }
 
-    const { results, writes } = await decide(db, tx, instance.siteId, request.changes, now);
+    const { results, writes } = await decide(db, tx, instance.siteId, request.changes);
     const versions = await writeVersioned(db, tx, instance.siteId, writes);
     written = Math.max(0, ...versions.values());
     for (const result of results) if (result.status === 'applied' && result.version === undefined) result.version = versions.get(result.uuid);

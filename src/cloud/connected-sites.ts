@@ -43,7 +43,9 @@ export async function recordVisit(db: CloudDatabase, instance: ConnectedSite, vi
   const params: unknown[] = [];
   const param = (value: unknown) => db.param(params.push(value));
   // A placeholder per use: SQLite's `?` are positional.
-  const sets = [`last_seen_at = ${param(visit.at)}`, `last_ip = ${param(visit.ip)}`, `app_version = ${param(visit.appVersion)}`];
+  const sets = [`last_seen_at = ${param(visit.at)}`, `last_ip = ${param(visit.ip)}`];
+  // A request without the header (curl, a monitoring probe) says nothing of the app: the last version seen stays.
+  if (visit.appVersion !== null) sets.push(`app_version = ${param(visit.appVersion)}`);
   // Counters grow in SQL, so two requests of one instance at once both count.
   if (visit.direction === 'push') sets.push(`last_push_at = ${param(visit.at)}`, 'push_count = push_count + 1', `changes_applied = changes_applied + ${param(Math.trunc(visit.applied ?? 0))}`);
   if (visit.direction === 'pull') sets.push(`last_pull_at = ${param(visit.at)}`, 'pull_count = pull_count + 1');

@@ -72,7 +72,8 @@ function requestIdOf(request: IncomingMessage): string {
 }
 
 function bearerToken(request: FastifyRequest): string | null {
-  const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+  // The scheme's name is case-insensitive (RFC 9110 §11.1): `bearer` is as good as `Bearer`.
+  const match = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
   return match ? match[1] : null;
 }
 

@@ -129,7 +129,7 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-const cloudUrlInput = z.string({ error: 'expected an http:// or https:// URL' }).trim().min(1, { error: 'expected an http:// or https:// URL' }).max(2000);
+const cloudUrlInput = z.string({ error: 'expected an https:// URL' }).trim().min(1, { error: 'expected an https:// URL' }).max(2000);
 
 export const ipcContract = {
   devices: {

@@ -55,9 +55,18 @@ export const pushResponseSchema = z.object({
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
+/** A query parameter holding a whole number in decimal digits: an empty `since=` or `0x2` is refused, not read as 0 or 2. */
+function wholeNumberParam(error: string, min: number, max: number) {
+  return z
+    .string({ error })
+    .regex(/^\d{1,15}$/, { error })
+    .transform(Number)
+    .pipe(z.number().min(min, { error }).max(max, { error }));
+}
+
 export const pullQuerySchema = closedObject({
-  since: z.coerce.number({ error: 'expected a whole number >= 0' }).int().min(0).default(0),
-  limit: z.coerce.number({ error: `expected a whole number from 1 to ${MAX_PULL_LIMIT}` }).int().min(1).max(MAX_PULL_LIMIT).default(1000),
+  since: wholeNumberParam('expected a whole number >= 0', 0, Number.MAX_SAFE_INTEGER).default(0),
+  limit: wholeNumberParam(`expected a whole number from 1 to ${MAX_PULL_LIMIT}`, 1, MAX_PULL_LIMIT).default(1000),
 });
 
 export const pullResponseSchema = z.object({

@@ -1,5 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { randomUUID } from 'node:crypto';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import type { z } from 'zod';
 import {
   APP_VERSION_HEADER,
@@ -26,6 +28,8 @@ export interface CloudClientOptions {
   retryDelaysMs?: number[];
   /** Cancels the request in flight and every later one: a stopped sync does not wait for a cloud that stopped answering. */
   signal?: AbortSignal;
+  /** A private CA's certificates (PEM), trusted besides Node's roots (trusted-certificates.ts). */
+  extraCertificates?: string;
 }
 
 function failureOf(error: unknown): SyncFailure {
@@ -78,6 +82,7 @@ export class CloudClient {
       maxRedirects: 0,
       maxContentLength: MAX_ANSWER_BYTES,
       signal: options.signal,
+      httpsAgent: options.extraCertificates === undefined ? undefined : new Agent({ ca: [...rootCertificates, options.extraCertificates] }),
     });
     this.retryDelaysMs = options.retryDelaysMs ?? [250, 1000];
     this.signal = options.signal;

@@ -15,7 +15,16 @@ import {
   type LocalRecord,
   type SyncStateRow,
 } from '../db/local/device-store';
-import { oldestOutboxBatch, outboxChangeCount, putOutboxBatch, takeOutboxBatch, type OutboxBatch, type SentChange } from '../db/local/push-outbox';
+import {
+  countServerFault,
+  oldestOutboxBatch,
+  outboxChangeCount,
+  putOutboxBatch,
+  splitOutboxBatch,
+  takeOutboxBatch,
+  type OutboxBatch,
+  type SentChange,
+} from '../db/local/push-outbox';
 import { assertSameEnrolment } from './enrolment-guard';
 import { applyUpdate } from './merge';
 import { recordAttempt } from './sync-log';
@@ -86,25 +95,66 @@ async function applyPushAnswer(tx: EntityManager, sent: SentChange[], answer: Pu
 const BATCH_NOT_APPLIED = new Set([400, 413]);
 
 /**
+ * A 500 is a fault of the cloud itself, whose transaction then applied none
+ * of the batch (an outage answers 503). After this many, the batch is taken
+ * apart, and a lone change the cloud still fails on is set aside (decision 54).
+ */
+const SERVER_FAULTS_BEFORE_ISOLATING = 2;
+
+/** What became of an outbox batch: its answer applied, or left in the outbox with the other changes let go on. */
+type OutboxOutcome = { answered: true } | { answered: false; setAside?: SyncFailure };
+
+/** A lone change the cloud failed on every time, whose device was edited since: the edit goes instead (it never applied). */
+async function supersededFault(context: SyncContext, batch: OutboxBatch): Promise<boolean> {
+  if (batch.serverFaults < SERVER_FAULTS_BEFORE_ISOLATING || batch.sent.length !== 1) return false;
+  const [{ uuid, localSeq }] = batch.sent;
+  return context.db.write(async (tx) => {
+    const position = (await syncPositions(tx, [uuid])).get(uuid);
+    return position !== undefined && position.localSeq > localSeq && takeOutboxBatch(tx, batch.batchId);
+  });
+}
+
+/**
  * Sends one batch already in the outbox and applies the cloud's answer in the
  * transaction that takes the batch out. A batch refused whole (400, 413) was
  * applied nowhere: it leaves the outbox, and its devices, still dirty, go
- * again as they are now. Any other failure keeps it for the next push.
+ * again as they are now. A batch the cloud fails on every time (500) is taken
+ * apart, or set aside when it is down to one change. Any other failure keeps
+ * it for the next push.
  */
-async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary: AttemptSummary): Promise<void> {
+async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary: AttemptSummary): Promise<OutboxOutcome> {
   const { db, client, clock } = context;
+  if (await supersededFault(context, batch)) return { answered: false };
   let answer: PushResponse;
   try {
     answer = await client.push(batch.sent.map((s) => s.change), batch.batchId);
   } catch (error) {
-    if (error instanceof SyncFailure && BATCH_NOT_APPLIED.has(error.status ?? 0)) await db.write((tx) => takeOutboxBatch(tx, batch.batchId));
-    throw error;
+    if (!(error instanceof SyncFailure)) throw error;
+    if (BATCH_NOT_APPLIED.has(error.status ?? 0)) await db.write((tx) => takeOutboxBatch(tx, batch.batchId));
+    if (error.status !== 500) throw error;
+    const faults = await db.write((tx) => countServerFault(tx, batch.batchId));
+    if (faults < SERVER_FAULTS_BEFORE_ISOLATING) throw error;
+    if (batch.sent.length === 1) return { answered: false, setAside: error };
+    await db.write((tx) => splitOutboxBatch(tx, { ...batch, serverFaults: faults }));
+    return { answered: false };
   }
   summary.sent += batch.sent.length;
   await db.write(async (tx) => {
     await assertSameEnrolment(tx, context);
     if (await takeOutboxBatch(tx, batch.batchId)) await applyPushAnswer(tx, batch.sent, answer, isoNow(clock), summary);
   });
+  return { answered: true };
+}
+
+/** The attempt's failure once the rest went on: which devices the cloud keeps failing on, and how. */
+function setAsideFailure(setAside: Map<string, SyncFailure>): SyncFailure {
+  const [first] = setAside.values();
+  const devices = [...setAside.keys()].join(', ');
+  return new SyncFailure(
+    'server',
+    `the cloud failed on ${setAside.size === 1 ? 'the change of device' : `the changes of ${setAside.size} devices`} ${devices} every time (${first.message}); the other changes went on, and ${setAside.size === 1 ? 'it waits' : 'they wait'} to be sent again`,
+    first.status,
+  );
 }
 
 /**
@@ -122,13 +172,18 @@ export async function pushOnce(context: SyncContext, options: { lostOnly?: boole
     // outbox is sent, what is still dirty is known (a device not edited since is done).
     let total = (options.lostOnly ? 0 : await db.read(countDirty)) + (await db.read(outboxChangeCount));
     const reportProgress = () => context.onProgress?.({ phase: 'push', done: Math.min(total, summary.sent + summary.skipped), total });
-    let lost = await db.read(oldestOutboxBatch);
+    // Each outbox batch is tried once per attempt; one set aside keeps its device out of the new batches.
+    const tried = new Set<string>();
+    const setAside = new Map<string, SyncFailure>();
+    let lost = await db.read((r) => oldestOutboxBatch(r, tried));
     if (lost) {
       while (lost && !context.signal?.aborted) {
-        await sendFromOutbox(context, lost, summary);
-        lost = await db.read(oldestOutboxBatch);
+        tried.add(lost.batchId);
+        const outcome = await sendFromOutbox(context, lost, summary);
+        if (!outcome.answered && outcome.setAside) setAside.set(lost.sent[0].uuid, outcome.setAside);
+        lost = await db.read((r) => oldestOutboxBatch(r, tried));
       }
-      total = summary.sent + (options.lostOnly ? 0 : await db.read(countDirty));
+      total = summary.sent + setAside.size + (options.lostOnly ? 0 : await db.read(countDirty));
       reportProgress();
     }
     let afterSeq = 0;
@@ -136,10 +191,10 @@ export async function pushOnce(context: SyncContext, options: { lostOnly?: boole
       const batch = await db.read((r) => dirtyRecords(r, afterSeq, PUSH_BATCH_SIZE));
       if (batch.length === 0) break;
       afterSeq = batch[batch.length - 1].localSeq;
-      const toSend = batch.filter((r) => pushability(r) === 'send');
+      const toSend = batch.filter((r) => pushability(r) === 'send' && !setAside.has(r.device.uuid));
       summary.skipped += batch.filter((r) => pushability(r) === 'skip').length;
       for (const sent of partsUnder(MAX_BATCH_BYTES, toSend)) {
-        const outgoing = { batchId: randomUUID(), sent };
+        const outgoing: OutboxBatch = { batchId: randomUUID(), sent, serverFaults: 0 };
         await db.write(async (tx) => {
           await assertSameEnrolment(tx, context);
           await putOutboxBatch(tx, outgoing);
@@ -148,6 +203,7 @@ export async function pushOnce(context: SyncContext, options: { lostOnly?: boole
       }
       reportProgress();
     }
+    if (setAside.size) throw setAsideFailure(setAside);
     if (summary.rejected || summary.conflicts || summary.skipped) summary.status = 'partial';
   });
 }

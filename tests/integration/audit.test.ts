@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { upsertDevices, upsertSyncStates } from '../../src/db/local/device-store';
 import { emptyFields } from '../../src/domain/device';
 import { CloudSyncLogEntity } from '../../src/db/cloud/entities/cloud-sync-log.entity';
+import { ConnectedSiteEntity, type ConnectedSite } from '../../src/db/cloud/entities/connected-site.entity';
+import { logSyncAttempt } from '../../src/sync/sync-log';
 import { startStory, type Story } from '../support/story';
 import type { TestInstance } from '../support/test-instance';
 import type { RecordingProxy } from '../support/recording-proxy';
@@ -73,6 +75,16 @@ describe('the audit log of sync attempts', () => {
     const status = await pc2.app.status();
     assert.equal(status.cloud?.lastPushAt, rows[1].at);
     assert.equal(status.cloud?.lastPullAt, rows[0].at);
+    const site: ConnectedSite | null = await story.cloud.db.read((r) => r.getRepository(ConnectedSiteEntity).findOneBy({ instanceId }));
+    assert.deepEqual([site?.siteId, site?.lastPushAt, site?.lastPullAt, site?.lastIp], ['hq', rows[1].at, rows[0].at, '127.0.0.1'], 'the ConnectedSite row');
+  });
+
+  it('logSyncAttempt writes the row the log lists, whatever the attempt was', async () => {
+    const at = new Date().toISOString();
+    const attempt = { direction: 'pull' as const, trigger: 'schedule' as const, startedAt: at, finishedAt: at, status: 'error' as const, sent: 0, received: 0, applied: 0, conflicts: 0, skipped: 0, rejected: 0, error: 'cloud unreachable: ECONNREFUSED' };
+    const written = await pc2.app.db.write((tx) => logSyncAttempt(tx, attempt));
+    assert.deepEqual((await pc2.app.log(1))[0], written);
+    assert.deepEqual({ ...written, id: undefined }, { ...attempt, id: undefined });
   });
 
   it('a device the cloud rejects is shown with its reason and not re-sent until it changes', async () => {

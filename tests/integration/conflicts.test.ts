@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { listCloudDevices } from '../../src/cloud/cloud-devices';
 import { ConflictEntity } from '../../src/db/local/entities/conflict.entity';
 import { pickFields } from '../../src/domain/device';
+import { resolveDeviceConflict } from '../../src/sync/conflicts';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
 import { startTestInstance, type TestInstance } from '../support/test-instance';
 
@@ -43,6 +44,22 @@ describe('conflicts between two instances', () => {
     assert.equal((await pc2.app.status()).pendingChanges, 0);
     return a;
   }
+
+  it('resolveDeviceConflict, in the caller\'s transaction, records who chose what and writes the chosen values with sync_state based on the cloud version', async () => {
+    await pc1.app.editDevice(uuid, { hostname: 'from-pc1' });
+    await pc2.app.editDevice(uuid, { hostname: 'from-pc2', notes: 'kept' });
+    await pc1.sync();
+    await pc2.sync();
+    const [open] = await pc2.app.listConflicts();
+    const resolved = await pc2.app.db.write((tx) =>
+      resolveDeviceConflict(tx, open.id, { fields: { hostname: { from: 'local' } } }, { now: '2026-12-01T12:00:00.000Z', resolvedBy: 'a technician', remoteVersion: open.remoteVersion }),
+    );
+    assert.deepEqual([resolved.resolvedAt, resolved.resolution], ['2026-12-01T12:00:00.000Z', { take: 'fields', choices: { hostname: { from: 'local', value: 'from-pc2' } }, resolvedBy: 'a technician' }]);
+    const [state]: { base_version: number }[] = await pc2.app.db.read((r) => r.query('SELECT base_version FROM sync_state WHERE device_uuid = ?', [uuid]));
+    assert.equal(state.base_version, open.remoteVersion, 'sync_state: the resolution is based on the cloud version it was decided against');
+    const device = await assertConverged();
+    assert.deepEqual([device.hostname, device.notes], ['from-pc2', 'kept']);
+  });
 
   it('edits of different fields merge with no conflict', async () => {
     await pc1.app.editDevice(uuid, { ip: '10.0.0.11' });

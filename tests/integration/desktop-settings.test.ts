@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DesktopSession } from '../../src/app/desktop-session';
@@ -41,6 +43,26 @@ describe('desktop settings: where the stored token may go', () => {
     const settings = await session.updateSettings({ cloudUrl: `${cloud.url}/` });
     assert.equal(settings.cloudUrl, cloud.url);
   });
+  it('over plain http, does not take the token to another port of the same host (another program may listen there)', async () => {
+    let heard = 0;
+    const listener = createServer((socket) => {
+      heard++;
+      socket.destroy();
+    }).listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+    try {
+      const otherPort = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+      await assert.rejects(
+        session.updateSettings({ cloudUrl: otherPort }),
+        (error: unknown) => error instanceof ValidationError && error.issues[0].field === 'cloudUrl' && /over https; otherwise use Enrol again/.test(error.message),
+      );
+      assert.equal(heard, 0, 'nothing was sent there');
+      assert.equal((await session.settings()).cloudUrl, cloud.url);
+    } finally {
+      listener.close();
+    }
+  });
+
   it('does not take the token from https down to plain http, even on the same host', async () => {
     const httpsDir = join(dir.path, 'https');
     // A PC enrolled over https (written directly: no https cloud runs here); the check comes before any request.

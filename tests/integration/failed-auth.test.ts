@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FailedAuthLimiter } from '../../src/cloud/failed-auth-limiter';
 import { startTestCloud, type TestCloud } from '../support/test-cloud';
+import { startTestInstance } from '../support/test-instance';
 
 describe('refused tokens are counted per client, and the count cannot be dodged', () => {
   it('addresses of one IPv6 /64 share one count', () => {
@@ -21,6 +22,21 @@ describe('refused tokens are counted per client, and the count cannot be dodged'
       now++;
     }
     assert.ok(limiter.size <= 10_000, `${limiter.size} addresses kept`);
+  });
+
+  it("a PC held back by its neighbours' refused tokens says its cloud's state is unknown, not that it is offline", async () => {
+    const cloud = await startTestCloud({ server: { failedAuthLimits: { max: 2, windowMs: 60_000 } } });
+    const pc = await startTestInstance(cloud, 'hq');
+    try {
+      assert.equal((await pc.app.status()).connection, 'online');
+      for (let i = 0; i < 2; i++) {
+        await fetch(`${cloud.url}/api/v1/sync/status`, { headers: { 'x-sitesync-protocol': '1', authorization: 'Bearer sst_not-a-real-token-000000' } });
+      }
+      assert.equal((await pc.app.status()).connection, 'unknown', 'the cloud answered (429): it is there, but said nothing of this PC');
+    } finally {
+      await pc.close();
+      await cloud.stop();
+    }
   });
 
   describe('behind a proxy (--trust-proxy)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -13,6 +13,8 @@ import { getRecord } from '../../src/db/local/device-store';
 import { oldestOutboxBatch, putOutboxBatch } from '../../src/db/local/push-outbox';
 import { CloudClient } from '../../src/sync/cloud-client';
 import { pullOnce } from '../../src/sync/pull';
+import { pushOnce } from '../../src/sync/push';
+import type { SyncContext } from '../../src/sync/sync-context';
 import { FileTokenStore } from '../../src/app/token-store';
 import { readMeta } from '../../src/db/local/meta-store';
 import { systemClock } from '../../src/domain/clock';
@@ -46,14 +48,19 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     return device;
   }
 
+  /** What pushOnce and pullOnce take, for this PC's data dir and cloud, as the app builds it for a run. */
+  async function syncContextOf(instance: TestInstance): Promise<SyncContext> {
+    const meta = await instance.app.db.read(readMeta);
+    const client = new CloudClient({ baseUrl: meta.cloudUrl!, token: new FileTokenStore(instance.dataDir).read()!, retryDelaysMs: [] });
+    return { db: instance.app.db, client, enrolmentId: meta.enrolmentId, clock: systemClock, trigger: 'manual' };
+  }
+
   /**
    * A pull while this PC's lost batch is still in the outbox: what another process of the data dir does when
    * this one put the batch out after that process looked (a run of its own sends the outbox first).
    */
   async function pullBesideOutbox() {
-    const meta = await pc.app.db.read(readMeta);
-    const client = new CloudClient({ baseUrl: meta.cloudUrl!, token: new FileTokenStore(pc.dataDir).read()!, retryDelaysMs: [] });
-    const pulled = await pullOnce({ db: pc.app.db, client, enrolmentId: meta.enrolmentId, clock: systemClock, trigger: 'manual' });
+    const pulled = await pullOnce(await syncContextOf(pc));
     assert.notEqual(pulled.status, 'error', pulled.error ?? '');
     assert.ok(await pc.app.db.read(oldestOutboxBatch), 'the lost batch is still out');
   }
@@ -193,6 +200,18 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.equal((await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid)!.hostname, 'second');
   });
 
+  it('pushOnce with lostOnly sends what the outbox holds and nothing new', async () => {
+    const device = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:20', hostname: 'not-yet' });
+    const pending = (await pc.app.status()).pendingChanges;
+    proxy.pushBodies.length = 0;
+    const summary = await pushOnce(await syncContextOf(pc), { lostOnly: true });
+    assert.deepEqual([summary.status, summary.sent], ['ok', 0]);
+    assert.deepEqual(proxy.pushBodies, [], 'no request at all');
+    assert.equal((await pc.app.status()).pendingChanges, pending);
+    assert.equal((await pushOnce(await syncContextOf(pc))).applied, pending, 'a push of its own sends it');
+    assert.equal((await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === device.uuid)?.hostname, 'not-yet');
+  });
+
   it("a lost batch sent again after a pull and a person's resolution does not undo the resolution", async () => {
     const device = await sharedDevice('aa:bb:cc:00:01:08');
     await lostAnswerThenPeerEdit(device.uuid, { hostname: 'pc-value' }, { hostname: 'peer-value' });
@@ -273,6 +292,47 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.equal((await peer.device(device.uuid)).hostname, 'refused-batch');
   });
 
+  it('changes the cloud fails on every time (500) are set apart after two tries; the rest of their batch and later edits go on', async () => {
+    const poison = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0c', hostname: 'trips-the-cloud' });
+    const fine = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0d', hostname: 'fine-1' });
+    const stuck = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0e', hostname: 'trips-the-cloud-too' });
+    const inCloud = async (uuid: string) => (await listCloudDevices(cloud.db, 'hq', true)).find((d) => d.uuid === uuid)?.hostname;
+    proxy.failPushesCarrying('trips-the-cloud');
+    try {
+      const first = await pc.app.sync();
+      assert.deepEqual([first.push?.status, first.push?.applied], ['error', 0], 'one 500 may be passing: the batch waits whole');
+      assert.match(first.push!.error!, /cloud answered 500: internal server error/);
+
+      const second = await pc.app.sync();
+      assert.equal(second.push?.status, 'error');
+      assert.equal(second.push?.applied, 1, 'taken apart, the batch lets its good change through');
+      assert.equal(
+        second.push?.error,
+        `the cloud failed on the changes of 2 devices ${poison.uuid}, ${stuck.uuid} every time (cloud answered 500: internal server error); the other changes went on, and they wait to be sent again`,
+      );
+      assert.equal(await inCloud(fine.uuid), 'fine-1');
+
+      const later = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0f', hostname: 'added-later' });
+      assert.equal((await pc.app.sync()).push?.applied, 1, 'a later edit is not held up behind them');
+      assert.equal(await inCloud(later.uuid), 'added-later');
+
+      // The technician changes what trips the cloud: the new edit goes in place of the set-aside change.
+      await pc.app.editDevice(poison.uuid, { hostname: 'renamed' });
+      const renamed = await pc.app.sync();
+      assert.match(renamed.push!.error!, new RegExp(`the change of device ${stuck.uuid} every time`));
+      assert.equal(await inCloud(poison.uuid), 'renamed');
+    } finally {
+      proxy.failPushesCarrying(null);
+    }
+    // The cloud is fixed: the change still set aside goes through on its own.
+    const fixed = await pc.sync();
+    assert.equal(fixed.push?.status, 'ok');
+    assert.equal(await inCloud(stuck.uuid), 'trips-the-cloud-too');
+    assert.equal(await pc.app.db.read((r) => oldestOutboxBatch(r)), null);
+    assert.equal((await pc.app.status()).pendingChanges, 0);
+    assert.deepEqual(await pc.app.listConflicts(), []);
+  });
+
   it('a batch too large for one request body is sent in parts, all applied', async () => {
     proxy.pushBodies.length = 0;
     const longNotes = '€'.repeat(4000); // 12 KB in UTF-8: 400 devices outgrow one 4 MiB part
@@ -324,10 +384,10 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     }
   });
 
-  it('a cloud whose TLS certificate this PC does not trust is named as such, at enrolment too', async (t) => {
+  it("a cloud whose TLS certificate this PC does not trust is named as such, at enrolment too; its CA in the data dir's ca.pem is trusted", async (t) => {
     const certs = tempDir('sitesync-tls-');
     const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' });
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' });
     if (made.status !== 0) {
       certs.remove();
       const reason = 'openssl is not installed here to make a self-signed certificate (.ci/run installs it)';
@@ -341,7 +401,13 @@ describe('retries: a batch is applied once, however often it arrives', () => {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const client = new CloudClient({ baseUrl: url, token: 'sst_any', retryDelaysMs: [] });
       await assert.rejects(client.status(), /cloud unreachable: its TLS certificate is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
-      await assert.rejects(app.init(url, 'sst_0123456789abcdef0123'), /^ValidationError: cloud: expected a cloud whose certificate this PC trusts: the one at https:\/\/127\.0\.0\.1:\d+ answered/);
+      const caFile = join(certs.path, 'pc', 'ca.pem');
+      await assert.rejects(app.init(url, 'sst_0123456789abcdef0123'), (error: Error) =>
+        /^ValidationError: cloud: expected a cloud whose certificate this PC trusts: the one at https:\/\/127\.0\.0\.1:\d+ answered/.test(String(error)) && error.message.includes(`put its CA certificate (PEM) in ${caFile}`),
+      );
+      // The company's CA, where the message says: the TLS check passes (this stand-in then fails as no SiteSync cloud).
+      writeFileSync(caFile, readFileSync(join(certs.path, 'cert.pem')));
+      await assert.rejects(app.init(url, 'sst_0123456789abcdef0123'), /^ValidationError: cloud: expected a SiteSync cloud at https:\/\/127\.0\.0\.1:\d+: what answers there does not speak SiteSync's protocol$/);
     } finally {
       await app.close();
       server.close();

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DataSource } from 'typeorm';
 import { LocalApp } from '../../src/app/local-app';
+import { LOCAL_DB_FILE, LOCAL_MIGRATIONS } from '../../src/db/local/data-source';
+import { oldestOutboxBatch } from '../../src/db/local/push-outbox';
 import { CloudDatabase } from '../../src/db/cloud/cloud-database';
 import { tempDir } from '../support/temp-dir';
 
@@ -20,11 +23,32 @@ describe('schema and migrations', () => {
 
       app = await LocalApp.open({ dataDir: dir.path });
       const migrations = await app.db.read((r) => r.query('SELECT name FROM migrations'));
-      assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['LocalInitialSchema0000000000001', 'LocalPushOutbox0000000000002']);
+      assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['LocalInitialSchema0000000000001', 'LocalPushOutbox0000000000002', 'LocalOutboxServerFaults0000000000003']);
       assert.equal((await app.getDevice(added.uuid)).hostname, 'kept');
       const journal = await app.db.read((r) => r.query('PRAGMA journal_mode'));
       assert.equal(journal[0].journal_mode, 'wal');
       await app.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('0003 upgrades a data dir whose outbox holds a batch: kept as sent, with no server faults counted', async () => {
+    const dir = tempDir();
+    try {
+      const older = new DataSource({ type: 'sqlite', database: join(dir.path, LOCAL_DB_FILE), migrations: LOCAL_MIGRATIONS.slice(0, 2), logging: false });
+      await older.initialize();
+      await older.runMigrations();
+      const sent = [{ uuid: 'b0d5c2a4-7a51-4a8e-9a57-2f0c1de0a001', localSeq: 3, change: { uuid: 'b0d5c2a4-7a51-4a8e-9a57-2f0c1de0a001', baseVersion: 2 } }];
+      await older.query('INSERT INTO push_outbox (batch_id, changes, sent) VALUES (?, ?, ?)', ['0b3c6f0e-93a1-4f43-a3a4-6f5b0e7c0002', 1, JSON.stringify(sent)]);
+      await older.destroy();
+
+      const app = await LocalApp.open({ dataDir: dir.path });
+      try {
+        assert.deepEqual(await app.db.read((r) => oldestOutboxBatch(r)), { batchId: '0b3c6f0e-93a1-4f43-a3a4-6f5b0e7c0002', sent, serverFaults: 0 });
+      } finally {
+        await app.close();
+      }
     } finally {
       dir.remove();
     }

@@ -131,6 +131,25 @@ describe('the cloud refuses what a caller got wrong, and writes nothing', () => 
     assert.match(body.error.message, /limit/);
   });
 
+  it("takes the token's scheme in any case; a request without the app's version header keeps the version operators see", async () => {
+    const token = await cloud.enroll('hq', 'probed');
+    const status = (headers: Record<string, string>) => fetch(`${cloud.url}/api/v1/sync/status`, { headers: { 'x-sitesync-protocol': '1', ...headers } });
+    assert.equal((await status({ authorization: `Bearer ${token}`, 'x-sitesync-app-version': '9.8.7' })).status, 200);
+    assert.equal((await status({ authorization: `bearer ${token}` })).status, 200, 'bearer in lower case, from a probe without the header');
+    const [probed] = (await listConnectedSites(cloud.db, 'hq')).filter((row) => row.name === 'probed');
+    assert.equal(probed.appVersion, '9.8.7');
+    assert.equal((await status({ authorization: `Basic ${token}` })).status, 401, 'another scheme is no bearer token');
+  });
+
+  it('a pull cursor or limit not written in decimal digits gets 400, not a guess', async () => {
+    for (const query of ['since=', 'since=%20', 'since=0x2', 'since=1e3', 'since=2.0', 'limit=', 'limit=0', 'limit=5001', 'since=0&since=1']) {
+      const response = await send(`/api/v1/sync/pull?${query}`);
+      assert.equal(response.status, 400, query);
+      assert.match(((await response.json()) as any).error.message, /^(since|limit): expected a whole number/, query);
+    }
+    assert.equal((await send('/api/v1/sync/pull?since=0&limit=5000')).status, 200);
+  });
+
   it('a pull with a parameter it does not know gets 400 naming the query and the parameters it takes', async () => {
     const response = await send('/api/v1/sync/pull?since=0&sinse=4');
     await assertError(response.clone(), 400, 'invalid');

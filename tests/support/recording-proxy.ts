@@ -18,14 +18,16 @@ interface Hold {
  * An HTTP proxy in front of a test cloud. It records every push body exactly
  * as the client sent it and the encoding of every pull answer as the cloud
  * sent it, can forward a push yet cut the connection before the answer
- * reaches the client (a lost answer), and can hold a request until the test
- * releases it (to do something between a request and its answer).
+ * reaches the client (a lost answer), can hold a request until the test
+ * releases it (to do something between a request and its answer), and can
+ * answer 500 for pushes carrying a given change (a cloud with a fault).
  */
 export class RecordingProxy {
   readonly pushBodies: unknown[] = [];
   /** The Content-Encoding of each pull answer, null when it was sent plain. */
   readonly pullEncodings: (string | null)[] = [];
   private answersToDrop = 0;
+  private failingMarker: string | null = null;
   private holds: Hold[] = [];
   private server: Server | null = null;
   url = '';
@@ -35,6 +37,14 @@ export class RecordingProxy {
   /** The next `n` push answers are lost after the cloud has applied the push. */
   dropNextPushAnswers(n: number): void {
     this.answersToDrop = n;
+  }
+
+  /**
+   * Every push whose body contains `marker` is answered 500 `internal` without reaching the cloud, as a cloud
+   * with a fault on that change answers (its transaction applied none of the batch); null stops it.
+   */
+  failPushesCarrying(marker: string | null): void {
+    this.failingMarker = marker;
   }
 
   /** Holds the next request whose path and query contain `urlPart`, e.g. `/sync/pull?since=50&` or `/sync/push`. */
@@ -66,6 +76,10 @@ export class RecordingProxy {
         const body = Buffer.concat(chunks);
         const isPush = req.method === 'POST' && req.url?.endsWith('/sync/push');
         if (isPush) this.pushBodies.push(JSON.parse(body.toString('utf8')));
+        if (isPush && this.failingMarker !== null && body.includes(this.failingMarker)) {
+          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal', message: 'internal server error' } }));
+          return;
+        }
         const forward = httpRequest(
           { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
           (upstream) => {

@@ -17,6 +17,12 @@ describe('the header pill says whether changes from elsewhere arrive at once', (
     assert.match(view.detail, /live updates are down.*next scheduled sync/);
   });
 
+  it('a cloud that answers but refuses for now (429, 5xx) is busy, not offline', () => {
+    const backingOff: WorkerStateView = { ...NOT_STARTED, phase: 'backoff', live: 'down' };
+    assert.equal(connectionOf({ connection: 'unknown' } as Status, backingOff).label, 'Cloud busy');
+    assert.equal(connectionOf({ connection: 'offline' } as Status, backingOff).label, 'Offline');
+  });
+
   it('offline wins over a stream state', () => {
     assert.equal(connectionOf({ connection: 'offline' } as Status, running('open')).label, 'Offline');
   });

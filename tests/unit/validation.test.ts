@@ -6,6 +6,7 @@ import { requireIdentity, validateFieldsPatch } from '../../src/domain/validatio
 import { ValidationError } from '../../src/domain/validation-error';
 import { emptyFields } from '../../src/domain/device';
 import { isoTime } from '../../src/contract/device';
+import { validCloudUrl } from '../../src/domain/cloud-url';
 
 describe('normalizeIp', () => {
   const good: [string, string][] = [
@@ -121,4 +122,35 @@ describe('isoTime', () => {
 
   const bad = ['2026-01-31T12:00:00+01:00', '2026-01-31 12:00:00Z', '2026-02-30T00:00:00Z', '2026-01-31T12:00Z', '2026-01-31', 'yesterday'];
   for (const input of bad) it(`refuses ${input}`, () => assert.equal(isoTime.safeParse(input).success, false));
+});
+
+describe('validCloudUrl', () => {
+  it('takes https anywhere, and plain http only to this machine itself', () => {
+    for (const [given, kept] of [
+      ['https://sitesync.example.com/', 'https://sitesync.example.com'],
+      ['https://10.0.0.5:8443', 'https://10.0.0.5:8443'],
+      ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+      ['http://127.8.9.10', 'http://127.8.9.10'],
+      ['http://[::1]:9000/', 'http://[::1]:9000'],
+      ['http://localhost:3000', 'http://localhost:3000'],
+    ]) {
+      assert.equal(validCloudUrl(given), kept, given);
+    }
+  });
+
+  it('refuses plain http across a network, naming the field and why', () => {
+    for (const given of ['http://10.0.0.5:8080', 'http://sitesync.example.com', 'http://[::ffff:10.0.0.5]', 'http://127.0.0.1.example.com']) {
+      assert.throws(
+        () => validCloudUrl(given),
+        (error: unknown) => error instanceof ValidationError && error.issues[0].field === 'cloud' && /the token would cross the network in clear text/.test(error.message),
+        given,
+      );
+    }
+  });
+
+  it('refuses what is not an http(s) URL', () => {
+    for (const given of ['sitesync.example.com', 'ftp://sitesync.example.com', '']) {
+      assert.throws(() => validCloudUrl(given), /^ValidationError: cloud: expected an https:\/\/ URL like https:\/\/sitesync\.example\.com$/, given);
+    }
+  });
 });

@@ -7,10 +7,11 @@ import { MetaEntity } from './entities/meta.entity';
 import { SyncLogEntity } from './entities/sync-log.entity';
 import { LocalInitialSchema0000000000001 } from './migrations/0001-initial-schema';
 import { LocalPushOutbox0000000000002 } from './migrations/0002-push-outbox';
+import { LocalOutboxServerFaults0000000000003 } from './migrations/0003-outbox-server-faults';
 
 export const LOCAL_DB_FILE = 'sitesync.db';
 
-export const LOCAL_MIGRATIONS = [LocalInitialSchema0000000000001, LocalPushOutbox0000000000002];
+export const LOCAL_MIGRATIONS = [LocalInitialSchema0000000000001, LocalPushOutbox0000000000002, LocalOutboxServerFaults0000000000003];
 
 /** Opens (creating and migrating as needed) the instance database in `dataDir`. */
 export async function openLocalDatabase(dataDir: string): Promise<SerialAccess> {

@@ -1,0 +1,32 @@
+import ipaddr from 'ipaddr.js';
+import { ValidationError } from './validation-error';
+
+/** This machine itself: a token sent there in clear text never crosses a network. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost') return true;
+  if (!ipaddr.isValid(host)) return false;
+  const address = ipaddr.process(host);
+  return address.range() === 'loopback';
+}
+
+/**
+ * A cloud address as enrolment takes it: https://, or plain http:// only to
+ * this PC itself (the demo cloud, a cloud on the same machine), since the
+ * token and the inventory would otherwise cross the network in clear text.
+ * Trailing slashes go, so one cloud has one spelling.
+ */
+export function validCloudUrl(value: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopback(url.hostname))) return url.toString().replace(/\/+$/, '');
+  const why =
+    url?.protocol === 'http:'
+      ? `; plain http:// only to this PC itself (127.0.0.1, ::1, localhost): to ${url.hostname} the token would cross the network in clear text (operations.md, TLS)`
+      : '';
+  throw new ValidationError([{ field: 'cloud', message: `expected an https:// URL like https://sitesync.example.com${why}` }]);
+}
