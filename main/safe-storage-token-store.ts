@@ -19,6 +19,7 @@ export type KeyStore = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'encrypt
  * encrypted one.
  */
 export class SafeStorageTokenStore implements TokenStore {
+  readonly protection = 'os-key-store';
   private writes: Promise<void> = Promise.resolve();
 
   private constructor(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Device } from '../domain/device';
 import { isoNow, systemClock, type Clock } from '../domain/clock';
 import { ValidationError } from '../domain/validation-error';
-import { validCloudUrl } from '../domain/cloud-url';
+import { clearTextProblem, validCloudUrl } from '../domain/cloud-url';
 import { NotFoundError } from '../domain/not-found-error';
 import type { SerialAccess } from '../db/serial-access';
 import { openLocalDatabase } from '../db/local/data-source';
@@ -56,7 +56,7 @@ export interface SyncRequest {
 }
 
 /** A sync asked of a data dir that was never enrolled. */
-export function notEnrolled(): SyncFailure {
+function notEnrolled(): SyncFailure {
   return new SyncFailure('unauthorized', 'this instance is not enrolled: run `sitesync init --cloud URL --token TOKEN`');
 }
 
@@ -65,6 +65,8 @@ export interface SyncOutcome {
   pull?: AttemptSummary;
   /** Set when the cloud could not be used at all: the worker backs off or stops on it. */
   failure?: SyncFailure['kind'];
+  /** Why no attempt was made, when none was (not enrolled, or enrolled in clear text). */
+  refusal?: string;
 }
 
 /**
@@ -114,6 +116,9 @@ export class LocalApp {
     const meta = await this.meta();
     const token = this.tokens.read();
     if (!meta.cloudUrl || !meta.siteId || !token) throw notEnrolled();
+    const clearText = clearTextProblem(new URL(meta.cloudUrl));
+    // Enrolled by a build that still took such an address: the token stays here until a new enrolment.
+    if (clearText) throw new SyncFailure('unauthorized', `this PC is enrolled at ${meta.cloudUrl}, and ${clearText}: enrol again with the cloud's https:// address`);
     return { client: this.client(meta.cloudUrl, token, { signal }), enrolmentId: meta.enrolmentId };
   }
 
@@ -190,7 +195,7 @@ export class LocalApp {
     try {
       enrolment = await this.enrolment(request.signal);
     } catch (error) {
-      if (error instanceof SyncFailure) return { failure: error.kind };
+      if (error instanceof SyncFailure) return { failure: error.kind, refusal: error.message };
       throw error;
     }
     const context = { db: this.db, ...enrolment, clock: this.clock, trigger: request.trigger ?? 'manual', onProgress: request.onProgress, signal: request.signal };
@@ -246,7 +251,9 @@ export class LocalApp {
     let connection: StatusReport['connection'] = 'unknown';
     let cloud: StatusReport['cloud'] = null;
     const token = this.tokens.read();
-    if (meta.cloudUrl && token) {
+    // An enrolment in clear text is not used (enrolment()): this PC must enrol again.
+    if (meta.cloudUrl && token && clearTextProblem(new URL(meta.cloudUrl))) connection = 'unauthorized';
+    else if (meta.cloudUrl && token) {
       try {
         const remote = await this.client(meta.cloudUrl, token, { timeoutMs: 3000 }).status();
         connection = 'online';
@@ -271,6 +278,7 @@ export class LocalApp {
       cloud,
       rejected: local.rejected,
       appVersion: APP_VERSION,
+      tokenProtection: this.tokens.protection,
     };
   }
 

@@ -14,4 +14,6 @@ export interface StatusReport {
   /** Devices the cloud refused as they are now, with its reason; retried once edited. */
   rejected: { uuid: string; reason: string }[];
   appVersion: string;
+  /** Where this PC keeps its token: encrypted by the OS's key store, or in a file only its user can read. */
+  tokenProtection: 'os-key-store' | 'file';
 }

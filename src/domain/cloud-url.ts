@@ -11,10 +11,19 @@ function isLoopback(hostname: string): boolean {
 }
 
 /**
+ * Why a token must not go to this address, or null: plain http:// to
+ * another machine would carry the token and the inventory across the
+ * network in clear text.
+ */
+export function clearTextProblem(url: URL): string | null {
+  if (url.protocol !== 'http:' || isLoopback(url.hostname)) return null;
+  return `plain http:// only to this PC itself (127.0.0.1, ::1, localhost): to ${url.hostname} the token would cross the network in clear text (operations.md, TLS)`;
+}
+
+/**
  * A cloud address as enrolment takes it: https://, or plain http:// only to
- * this PC itself (the demo cloud, a cloud on the same machine), since the
- * token and the inventory would otherwise cross the network in clear text.
- * Trailing slashes go, so one cloud has one spelling.
+ * this PC itself (the demo cloud, a cloud on the same machine). Trailing
+ * slashes go, so one cloud has one spelling.
  */
 export function validCloudUrl(value: string): string {
   let url: URL | null = null;
@@ -23,10 +32,8 @@ export function validCloudUrl(value: string): string {
   } catch {
     // reported below
   }
-  if (url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopback(url.hostname))) return url.toString().replace(/\/+$/, '');
-  const why =
-    url?.protocol === 'http:'
-      ? `; plain http:// only to this PC itself (127.0.0.1, ::1, localhost): to ${url.hostname} the token would cross the network in clear text (operations.md, TLS)`
-      : '';
+  const problem = url?.protocol === 'https:' || url?.protocol === 'http:' ? clearTextProblem(url) : 'not an http(s) URL';
+  if (url && problem === null) return url.toString().replace(/\/+$/, '');
+  const why = url?.protocol === 'http:' ? `; ${problem}` : '';
   throw new ValidationError([{ field: 'cloud', message: `expected an https:// URL like https://sitesync.example.com${why}` }]);
 }

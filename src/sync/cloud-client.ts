@@ -29,7 +29,7 @@ export interface CloudClientOptions {
   /** Cancels the request in flight and every later one: a stopped sync does not wait for a cloud that stopped answering. */
   signal?: AbortSignal;
   /** A private CA's certificates (PEM), trusted besides Node's roots (trusted-certificates.ts). */
-  extraCertificates?: string;
+  extraCertificates?: string[];
 }
 
 function failureOf(error: unknown): SyncFailure {
@@ -82,7 +82,7 @@ export class CloudClient {
       maxRedirects: 0,
       maxContentLength: MAX_ANSWER_BYTES,
       signal: options.signal,
-      httpsAgent: options.extraCertificates === undefined ? undefined : new Agent({ ca: [...rootCertificates, options.extraCertificates] }),
+      httpsAgent: options.extraCertificates === undefined ? undefined : new Agent({ ca: [...rootCertificates, ...options.extraCertificates] }),
     });
     this.retryDelaysMs = options.retryDelaysMs ?? [250, 1000];
     this.signal = options.signal;

@@ -7,7 +7,9 @@ import { missingSyncField, serialize } from '../domain/serialize';
 import {
   countDirty,
   dirtyRecords,
+  getRecord,
   inConflict,
+  isDirty,
   markPushed,
   markRejected,
   syncPositions,
@@ -17,6 +19,7 @@ import {
 } from '../db/local/device-store';
 import {
   countServerFault,
+  forgetServerFaults,
   oldestOutboxBatch,
   outboxChangeCount,
   putOutboxBatch,
@@ -101,17 +104,33 @@ const BATCH_NOT_APPLIED = new Set([400, 413]);
  */
 const SERVER_FAULTS_BEFORE_ISOLATING = 2;
 
-/** What became of an outbox batch: its answer applied, or left in the outbox with the other changes let go on. */
-type OutboxOutcome = { answered: true } | { answered: false; setAside?: SyncFailure };
+/** Past this many changes set aside in one attempt, the cloud fails on everything: the attempt stops. */
+const MAX_SET_ASIDE_PER_ATTEMPT = 10;
 
-/** A lone change the cloud failed on every time, whose device was edited since: the edit goes instead (it never applied). */
+/** What became of an outbox batch: its answer applied, or it stays (or stays taken apart) for a later attempt. */
+type OutboxOutcome = 'answered' | 'split' | 'set aside' | 'superseded';
+
+/**
+ * A lone change the cloud failed on every time, whose device no longer waits
+ * at that change: edited since (perhaps rid of what trips the cloud), or
+ * settled by a pull or a person's resolution. It never applied, so it leaves
+ * the outbox; the device goes as it is now, if it still has a change.
+ */
 async function supersededFault(context: SyncContext, batch: OutboxBatch): Promise<boolean> {
   if (batch.serverFaults < SERVER_FAULTS_BEFORE_ISOLATING || batch.sent.length !== 1) return false;
   const [{ uuid, localSeq }] = batch.sent;
   return context.db.write(async (tx) => {
-    const position = (await syncPositions(tx, [uuid])).get(uuid);
-    return position !== undefined && position.localSeq > localSeq && takeOutboxBatch(tx, batch.batchId);
+    const record = await getRecord(tx, uuid);
+    const waitsAtThatChange = record !== null && record.localSeq === localSeq && isDirty(record);
+    return !waitsAtThatChange && takeOutboxBatch(tx, batch.batchId);
   });
+}
+
+/** Keeps the device out of new batches until it changes, and says why on Diagnostics; its change stays in the outbox. */
+async function setAside(context: SyncContext, [sent]: SentChange[], failure: SyncFailure, summary: AttemptSummary): Promise<void> {
+  const reason = `the cloud failed on this change every time (${failure.message}); it is sent again at each sync until it goes through or the device changes`;
+  await context.db.write((tx) => markRejected(tx, sent.uuid, sent.localSeq, reason));
+  summary.rejected++;
 }
 
 /**
@@ -120,41 +139,50 @@ async function supersededFault(context: SyncContext, batch: OutboxBatch): Promis
  * applied nowhere: it leaves the outbox, and its devices, still dirty, go
  * again as they are now. A batch the cloud fails on every time (500) is taken
  * apart, or set aside when it is down to one change. Any other failure keeps
- * it for the next push.
+ * it for the next push, as it was sent.
  */
 async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary: AttemptSummary): Promise<OutboxOutcome> {
   const { db, client, clock } = context;
-  if (await supersededFault(context, batch)) return { answered: false };
+  if (await supersededFault(context, batch)) return 'superseded';
   let answer: PushResponse;
   try {
     answer = await client.push(batch.sent.map((s) => s.change), batch.batchId);
   } catch (error) {
     if (!(error instanceof SyncFailure)) throw error;
     if (BATCH_NOT_APPLIED.has(error.status ?? 0)) await db.write((tx) => takeOutboxBatch(tx, batch.batchId));
-    if (error.status !== 500) throw error;
+    if (error.status !== 500) {
+      // A lost answer may hide a batch the cloud did apply: from now on it goes again whole and as sent.
+      if (batch.serverFaults > 0) await db.write((tx) => forgetServerFaults(tx, batch.batchId));
+      throw error;
+    }
     const faults = await db.write((tx) => countServerFault(tx, batch.batchId));
     if (faults < SERVER_FAULTS_BEFORE_ISOLATING) throw error;
-    if (batch.sent.length === 1) return { answered: false, setAside: error };
-    await db.write((tx) => splitOutboxBatch(tx, { ...batch, serverFaults: faults }));
-    return { answered: false };
+    if (batch.sent.length > 1) {
+      await db.write((tx) => splitOutboxBatch(tx, { ...batch, serverFaults: faults }));
+      return 'split';
+    }
+    await setAside(context, batch.sent, error, summary);
+    return 'set aside';
   }
   summary.sent += batch.sent.length;
   await db.write(async (tx) => {
     await assertSameEnrolment(tx, context);
     if (await takeOutboxBatch(tx, batch.batchId)) await applyPushAnswer(tx, batch.sent, answer, isoNow(clock), summary);
   });
-  return { answered: true };
+  return 'answered';
 }
 
-/** The attempt's failure once the rest went on: which devices the cloud keeps failing on, and how. */
-function setAsideFailure(setAside: Map<string, SyncFailure>): SyncFailure {
-  const [first] = setAside.values();
-  const devices = [...setAside.keys()].join(', ');
-  return new SyncFailure(
-    'server',
-    `the cloud failed on ${setAside.size === 1 ? 'the change of device' : `the changes of ${setAside.size} devices`} ${devices} every time (${first.message}); the other changes went on, and ${setAside.size === 1 ? 'it waits' : 'they wait'} to be sent again`,
-    first.status,
-  );
+/** Sends the outbox, each batch once, oldest first: batches taken apart are sent in the same attempt. */
+async function sendOutbox(context: SyncContext, summary: AttemptSummary): Promise<void> {
+  const tried = new Set<string>();
+  const next = () => context.db.read((r) => oldestOutboxBatch(r, tried));
+  let setAsideCount = 0;
+  for (let batch = await next(); batch && !context.signal?.aborted; batch = await next()) {
+    tried.add(batch.batchId);
+    if ((await sendFromOutbox(context, batch, summary)) === 'set aside' && ++setAsideCount >= MAX_SET_ASIDE_PER_ATTEMPT) {
+      throw new SyncFailure('server', `the cloud failed on ${setAsideCount} changes in a row (cloud answered 500); the rest waits for the next sync`, 500);
+    }
+  }
 }
 
 /**
@@ -172,18 +200,9 @@ export async function pushOnce(context: SyncContext, options: { lostOnly?: boole
     // outbox is sent, what is still dirty is known (a device not edited since is done).
     let total = (options.lostOnly ? 0 : await db.read(countDirty)) + (await db.read(outboxChangeCount));
     const reportProgress = () => context.onProgress?.({ phase: 'push', done: Math.min(total, summary.sent + summary.skipped), total });
-    // Each outbox batch is tried once per attempt; one set aside keeps its device out of the new batches.
-    const tried = new Set<string>();
-    const setAside = new Map<string, SyncFailure>();
-    let lost = await db.read((r) => oldestOutboxBatch(r, tried));
-    if (lost) {
-      while (lost && !context.signal?.aborted) {
-        tried.add(lost.batchId);
-        const outcome = await sendFromOutbox(context, lost, summary);
-        if (!outcome.answered && outcome.setAside) setAside.set(lost.sent[0].uuid, outcome.setAside);
-        lost = await db.read((r) => oldestOutboxBatch(r, tried));
-      }
-      total = summary.sent + setAside.size + (options.lostOnly ? 0 : await db.read(countDirty));
+    if (await db.read((r) => oldestOutboxBatch(r))) {
+      await sendOutbox(context, summary);
+      total = summary.sent + (options.lostOnly ? 0 : await db.read(countDirty));
       reportProgress();
     }
     let afterSeq = 0;
@@ -191,7 +210,7 @@ export async function pushOnce(context: SyncContext, options: { lostOnly?: boole
       const batch = await db.read((r) => dirtyRecords(r, afterSeq, PUSH_BATCH_SIZE));
       if (batch.length === 0) break;
       afterSeq = batch[batch.length - 1].localSeq;
-      const toSend = batch.filter((r) => pushability(r) === 'send' && !setAside.has(r.device.uuid));
+      const toSend = batch.filter((r) => pushability(r) === 'send');
       summary.skipped += batch.filter((r) => pushability(r) === 'skip').length;
       for (const sent of partsUnder(MAX_BATCH_BYTES, toSend)) {
         const outgoing: OutboxBatch = { batchId: randomUUID(), sent, serverFaults: 0 };
@@ -203,7 +222,6 @@ export async function pushOnce(context: SyncContext, options: { lostOnly?: boole
       }
       reportProgress();
     }
-    if (setAside.size) throw setAsideFailure(setAside);
     if (summary.rejected || summary.conflicts || summary.skipped) summary.status = 'partial';
   });
 }

@@ -187,6 +187,7 @@ describe('the sitesync command', () => {
     assert.ok(log[0].id > log[1].id, 'newest first');
     const status = json(...pc1, 'status');
     for (const key of ['role', 'siteId', 'instanceId', 'cloudUrl', 'connection', 'lastPushAt', 'lastPullAt', 'pendingChanges', 'openConflicts', 'cloud']) assert.ok(key in status, key);
+    assert.equal(status.tokenProtection, 'file', 'the CLI keeps the token in a file only its user can read');
     assert.equal(status.role, 'local');
     assert.equal(status.pendingChanges, 1, 'the delete waits for the next sync');
   });

@@ -63,6 +63,22 @@ describe('desktop settings: where the stored token may go', () => {
     }
   });
 
+  it('an enrolment in clear text left by an older build is not used: the PC asks to enrol again over https', async () => {
+    const oldDir = join(dir.path, 'clear-text');
+    const app = await LocalApp.open({ dataDir: oldDir, retryDelaysMs: [] });
+    try {
+      await app.db.write((tx) => writeMeta(tx, { cloudUrl: 'http://192.0.2.2:8080', siteId: 'hq', instanceId: 'i-1', pullCursor: 0 }));
+      new FileTokenStore(oldDir).write('sst_token-enrolled-in-clear-text');
+      const outcome = await app.sync();
+      assert.equal(outcome.failure, 'unauthorized', 'nothing sent: the worker stops and the page says Re-enrol');
+      assert.equal(outcome.push, undefined);
+      assert.equal((await app.status()).connection, 'unauthorized');
+      assert.match(outcome.refusal!, /^this PC is enrolled at http:\/\/192\.0\.2\.2:8080, and plain http:\/\/ only to this PC itself .*: enrol again with the cloud's https:\/\/ address$/);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('does not take the token from https down to plain http, even on the same host', async () => {
     const httpsDir = join(dir.path, 'https');
     // A PC enrolled over https (written directly: no https cloud runs here); the check comes before any request.

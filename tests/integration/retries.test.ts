@@ -292,7 +292,8 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.equal((await peer.device(device.uuid)).hostname, 'refused-batch');
   });
 
-  it('changes the cloud fails on every time (500) are set apart after two tries; the rest of their batch and later edits go on', async () => {
+  it('changes the cloud fails on every time (500) are set aside after two tries; the rest, later edits and pulls go on', async () => {
+    const shared = await sharedDevice('aa:bb:cc:00:01:21');
     const poison = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0c', hostname: 'trips-the-cloud' });
     const fine = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0d', hostname: 'fine-1' });
     const stuck = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0e', hostname: 'trips-the-cloud-too' });
@@ -300,37 +301,72 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     proxy.failPushesCarrying('trips-the-cloud');
     try {
       const first = await pc.app.sync();
-      assert.deepEqual([first.push?.status, first.push?.applied], ['error', 0], 'one 500 may be passing: the batch waits whole');
+      assert.deepEqual([first.push?.status, first.push?.applied, first.pull], ['error', 0, undefined], 'one 500 may be passing: the batch waits whole');
       assert.match(first.push!.error!, /cloud answered 500: internal server error/);
 
+      await peer.app.editDevice(shared.uuid, { hostname: 'edited-by-the-peer' });
+      await peer.sync();
       const second = await pc.app.sync();
-      assert.equal(second.push?.status, 'error');
-      assert.equal(second.push?.applied, 1, 'taken apart, the batch lets its good change through');
-      assert.equal(
-        second.push?.error,
-        `the cloud failed on the changes of 2 devices ${poison.uuid}, ${stuck.uuid} every time (cloud answered 500: internal server error); the other changes went on, and they wait to be sent again`,
-      );
+      assert.deepEqual([second.push?.status, second.push?.applied, second.push?.rejected], ['partial', 1, 2], 'taken apart, the batch lets its good change through');
+      assert.equal(second.pull?.status, 'ok', 'and this PC still hears from the others');
+      assert.equal((await pc.device(shared.uuid)).hostname, 'edited-by-the-peer');
       assert.equal(await inCloud(fine.uuid), 'fine-1');
+      const { rejected } = await pc.app.status();
+      assert.deepEqual(rejected.map((r) => r.uuid).sort(), [poison.uuid, stuck.uuid].sort(), 'Diagnostics lists them');
+      assert.match(rejected[0].reason, /^the cloud failed on this change every time \(cloud answered 500: internal server error\); it is sent again at each sync/);
 
       const later = await pc.app.addDevice({ mac: 'aa:bb:cc:00:01:0f', hostname: 'added-later' });
-      assert.equal((await pc.app.sync()).push?.applied, 1, 'a later edit is not held up behind them');
+      proxy.pushBodies.length = 0;
+      const third = await pc.app.sync();
+      assert.deepEqual([third.push?.applied, third.push?.rejected], [1, 2], 'a later device is not held up; the two are tried once more');
+      assert.equal(proxy.pushBodies.length, 3, 'one request each, nothing else');
       assert.equal(await inCloud(later.uuid), 'added-later');
 
       // The technician changes what trips the cloud: the new edit goes in place of the set-aside change.
       await pc.app.editDevice(poison.uuid, { hostname: 'renamed' });
       const renamed = await pc.app.sync();
-      assert.match(renamed.push!.error!, new RegExp(`the change of device ${stuck.uuid} every time`));
+      assert.deepEqual([renamed.push?.applied, renamed.push?.rejected], [1, 1]);
       assert.equal(await inCloud(poison.uuid), 'renamed');
     } finally {
       proxy.failPushesCarrying(null);
     }
-    // The cloud is fixed: the change still set aside goes through on its own.
-    const fixed = await pc.sync();
-    assert.equal(fixed.push?.status, 'ok');
+    // The cloud is fixed, but the answer to the set-aside change is lost: it goes whole again, so an edit made
+    // meanwhile meets no conflict with this PC's own value.
+    proxy.dropNextPushAnswers(1);
+    assert.equal((await pc.app.sync()).push?.status, 'error');
     assert.equal(await inCloud(stuck.uuid), 'trips-the-cloud-too');
+    await pc.app.editDevice(stuck.uuid, { hostname: 'edited-after-the-fix' });
+    const fixed = await pc.sync();
+    assert.deepEqual([fixed.push?.status, fixed.push?.conflicts], ['ok', 0]);
+    assert.equal(await inCloud(stuck.uuid), 'edited-after-the-fix');
     assert.equal(await pc.app.db.read((r) => oldestOutboxBatch(r)), null);
+    assert.deepEqual((await pc.app.status()).rejected, []);
     assert.equal((await pc.app.status()).pendingChanges, 0);
     assert.deepEqual(await pc.app.listConflicts(), []);
+  });
+
+  it("a set-aside change whose device a person settled with the cloud's values leaves the outbox", async () => {
+    const device = await sharedDevice('aa:bb:cc:00:01:22');
+    await pc.app.editDevice(device.uuid, { notes: 'trips-the-cloud' });
+    proxy.failPushesCarrying('trips-the-cloud');
+    try {
+      await pc.app.sync();
+      await peer.app.editDevice(device.uuid, { notes: 'typed on the peer' });
+      await peer.sync();
+      const setAside = await pc.app.sync();
+      assert.deepEqual([setAside.push?.rejected, setAside.pull?.conflicts], [1, 1], 'set aside, and the pull meets the peer edit');
+      const [conflict] = await pc.app.listConflicts();
+      await pc.app.resolveConflict(conflict.id, { take: 'cloud' });
+      proxy.pushBodies.length = 0;
+      const settled = await pc.app.sync();
+      assert.deepEqual([settled.push?.status, settled.push?.rejected], ['ok', 0]);
+      assert.deepEqual(proxy.pushBodies, [], 'the change nobody wants any more is not sent again');
+    } finally {
+      proxy.failPushesCarrying(null);
+    }
+    assert.equal(await pc.app.db.read((r) => oldestOutboxBatch(r)), null);
+    assert.equal((await pc.device(device.uuid)).notes, 'typed on the peer');
+    assert.equal((await pc.app.status()).pendingChanges, 0);
   });
 
   it('a batch too large for one request body is sent in parts, all applied', async () => {

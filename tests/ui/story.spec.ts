@@ -226,6 +226,8 @@ test('diagnostics show every attempt, including a failed one while the cloud is 
   await expect(page.getByTestId('connection-pill')).toHaveText('Live');
   await expect(page.getByTestId('diag-last-sync')).not.toContainText('unreachable');
   await expect(page.getByTestId('diag-pending')).toContainText('Changes to send0');
+  // `sitesync ui` has no system key store to use: the page says where the token is instead.
+  await expect(page.getByTestId('diag-token')).toHaveText('In a file only this user can read (no system key store)');
   await shot('diagnostics');
   await page.getByRole('button', { name: 'Devices', exact: true }).click();
   await expect(row).toContainText('Synced');

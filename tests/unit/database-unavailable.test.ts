@@ -12,6 +12,11 @@ describe('a database outage told from a fault', () => {
       ['the database system is starting up', '57P03'],
       ['sorry, too many clients already', '53300'],
       ['connection failure', '08006'],
+      ['could not extend file: No space left on device', '53100'],
+      ['cannot execute INSERT in a read-only transaction', '25006'],
+      ['canceling statement due to statement timeout', '57014'],
+      ['deadlock detected', '40P01'],
+      ['SQLITE_FULL: database or disk is full', 'SQLITE_FULL'],
       ['SQLITE_BUSY: database is locked', 'SQLITE_BUSY'],
       ['Connection terminated unexpectedly', undefined],
     ] as const) {
@@ -22,6 +27,8 @@ describe('a database outage told from a fault', () => {
   it('does not count a fault of the request or of the server', () => {
     for (const [message, code] of [
       ['duplicate key value violates unique constraint', '23505'],
+      ['bind message supplies 70000 parameters, but prepared statement requires 1', '08P01'],
+      ['password authentication failed', '28P01'],
       ['relation "devices" does not exist', '42P01'],
       ['SQLITE_CONSTRAINT: UNIQUE constraint failed', 'SQLITE_CONSTRAINT'],
       ["Cannot read properties of undefined (reading 'version')", undefined],

@@ -35,6 +35,7 @@ describe('the desktop token store (OS key store through safeStorage)', () => {
     new FileTokenStore(dir.path).write('token-from-the-cli-0123456789');
     const store = (await SafeStorageTokenStore.open(dir.path, fakeKeyStore(), log))!;
     assert.equal(store.read(), 'token-from-the-cli-0123456789');
+    assert.equal(store.protection, 'os-key-store', 'what Diagnostics shows');
     await store.flush();
     assert.equal(existsSync(join(dir.path, 'token')), false, 'no plain copy left');
     assert.match(readFileSync(join(dir.path, 'token.safe'), 'utf8'), /^sealed:/);

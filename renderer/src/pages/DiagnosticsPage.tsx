@@ -60,6 +60,10 @@ export function DiagnosticsPage() {
             <dd>{status.siteId}</dd>
             <dt>This PC</dt>
             <dd className="mono small">{status.instanceId}</dd>
+            <dt>Token</dt>
+            <dd data-testid="diag-token">
+              {status.tokenProtection === 'os-key-store' ? 'Encrypted by the system’s key store' : 'In a file only this user can read (no system key store)'}
+            </dd>
           </dl>
         </div>
         <div className="card" data-testid="diag-last-sync">

@@ -50,6 +50,11 @@ export async function countServerFault(tx: EntityManager, batchId: string): Prom
   return row?.serverFaults ?? 0;
 }
 
+/** After any other failure (a lost answer may hide an applied batch), the batch is one to send whole again. */
+export async function forgetServerFaults(tx: EntityManager, batchId: string): Promise<void> {
+  await tx.query('UPDATE push_outbox SET server_faults = 0 WHERE batch_id = ?', [batchId]);
+}
+
 /**
  * Replaces a batch the cloud applied none of by one batch per change, under
  * new ids, each keeping the batch's faults: the change the cloud fails on
