@@ -180,7 +180,7 @@ async function sendOutbox(context: SyncContext, summary: AttemptSummary): Promis
   for (let batch = await next(); batch && !context.signal?.aborted; batch = await next()) {
     tried.add(batch.batchId);
     if ((await sendFromOutbox(context, batch, summary)) === 'set aside' && ++setAsideCount >= MAX_SET_ASIDE_PER_ATTEMPT) {
-      throw new SyncFailure('server', `the cloud failed on ${setAsideCount} changes in a row (cloud answered 500); the rest waits for the next sync`, 500);
+      throw new SyncFailure('server', `the cloud failed on ${setAsideCount} changes of this sync every time (cloud answered 500); the rest waits for the next sync`, 500);
     }
   }
 }
