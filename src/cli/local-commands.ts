@@ -6,6 +6,7 @@ import type { Device } from '../domain/device';
 import { SYNC_FIELDS, type SyncField } from '../domain/device';
 import { defaultDataDir } from '../app/paths';
 import { LocalApp } from '../app/local-app';
+import { ProgressLine } from './progress-line';
 import { LOCAL_DB_FILE } from '../db/local/data-source';
 import type { ResolutionInput } from '../sync/conflicts';
 import { SyncFailure } from '../sync/sync-failure';
@@ -132,7 +133,11 @@ export function registerLocalCommands(program: Command): void {
       return withApp(this, async (app, print) => {
         const { pushOnly, pullOnly } = this.opts();
         if (pushOnly && pullOnly) throw new UsageError('choose at most one of --push-only and --pull-only');
-        const { failure, refusal, push = null, pull = null } = await app.sync({ direction: pushOnly ? 'push' : pullOnly ? 'pull' : 'both', trigger: 'manual' });
+        const cloudUrl = (await app.meta()).cloudUrl;
+        const line = print.interactive && cloudUrl ? new ProgressLine(process.stderr, cloudUrl) : null;
+        const { failure, refusal, push = null, pull = null } = await app
+          .sync({ direction: pushOnly ? 'push' : pullOnly ? 'pull' : 'both', trigger: 'manual', onProgress: line?.update })
+          .finally(() => line?.end());
         // No attempt at all: the enrolment could not be used (never made, or in clear text).
         if (!push && !pull) throw new SyncFailure(failure ?? 'unauthorized', refusal ?? 'no attempt was made');
         // Both keys always: null for an attempt not made (--push-only, or no pull after a push the cloud could not take).

@@ -37,6 +37,8 @@ export function printError(json: boolean, error: unknown): void {
 }
 
 export interface Printer {
+  /** A person at a terminal reads stderr: progress may be shown there (never under --json). */
+  interactive: boolean;
   /** Prints `value` as the command's one JSON value, or as `human(value)` for people. */
   result<T>(value: T, human: (value: T) => string): void;
   /** Reports a failure beside the result (a sync whose attempt failed): on stderr, the command then exits 1. */
@@ -45,6 +47,7 @@ export interface Printer {
 
 export function printer(json: boolean, out: (text: string) => void = (t) => process.stdout.write(t)): Printer {
   return {
+    interactive: !json && process.stderr.isTTY === true,
     result: (value, human) => out(json ? `${JSON.stringify(value, null, 2)}\n` : `${human(value)}\n`),
     failure: (error) => printError(json, error),
   };
