@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The file in a data dir that holds a private CA's certificates (PEM), trusted besides the usual roots. */
@@ -6,8 +6,13 @@ export const CA_FILE = 'ca.pem';
 
 const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 
+/** The file's text, or '' when there is none or it cannot be read (a directory, no permission): Node too only warns then. */
 function readIfExists(file: string | undefined): string {
-  return file && existsSync(file) ? readFileSync(file, 'utf8') : '';
+  try {
+    return file ? readFileSync(file, 'utf8') : '';
+  } catch {
+    return '';
+  }
 }
 
 /**

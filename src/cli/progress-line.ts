@@ -46,6 +46,8 @@ export class ProgressLine {
 
   private show(text: string): void {
     this.shown = true;
-    this.stream.write(`${CLEAR_LINE}${text}`);
+    // Cut to the terminal's width: a line that wrapped could not be cleared in place.
+    const columns = (this.stream as { columns?: number }).columns;
+    this.stream.write(`${CLEAR_LINE}${columns ? text.slice(0, columns - 1) : text}`);
   }
 }

@@ -104,11 +104,14 @@ const BATCH_NOT_APPLIED = new Set([400, 413]);
  */
 const SERVER_FAULTS_BEFORE_ISOLATING = 2;
 
-/** Past this many changes set aside in one attempt, the cloud fails on everything: the attempt stops. */
+/**
+ * Past this many changes newly set aside in one attempt, the cloud fails on everything: the attempt stops
+ * (changes set aside before are sent once each and do not count, or ten of them would stop every sync).
+ */
 const MAX_SET_ASIDE_PER_ATTEMPT = 10;
 
 /** What became of an outbox batch: its answer applied, or it stays (or stays taken apart) for a later attempt. */
-type OutboxOutcome = 'answered' | 'split' | 'set aside' | 'superseded';
+type OutboxOutcome = 'answered' | 'split' | 'newly set aside' | 'still set aside' | 'superseded';
 
 /**
  * A lone change the cloud failed on every time, whose device no longer waits
@@ -126,11 +129,18 @@ async function supersededFault(context: SyncContext, batch: OutboxBatch): Promis
   });
 }
 
-/** Keeps the device out of new batches until it changes, and says why on Diagnostics; its change stays in the outbox. */
-async function setAside(context: SyncContext, [sent]: SentChange[], failure: SyncFailure, summary: AttemptSummary): Promise<void> {
+/**
+ * Keeps the device out of new batches until it changes, and says why on Diagnostics; its change stays in the
+ * outbox. True when it was not set aside before this attempt.
+ */
+async function setAside(context: SyncContext, [sent]: SentChange[], failure: SyncFailure, summary: AttemptSummary): Promise<boolean> {
   const reason = `the cloud failed on this change every time (${failure.message}); it is sent again at each sync until it goes through or the device changes`;
-  await context.db.write((tx) => markRejected(tx, sent.uuid, sent.localSeq, reason));
   summary.rejected++;
+  return context.db.write(async (tx) => {
+    const before = await getRecord(tx, sent.uuid);
+    await markRejected(tx, sent.uuid, sent.localSeq, reason);
+    return before?.rejectedSeq !== sent.localSeq;
+  });
 }
 
 /**
@@ -161,8 +171,7 @@ async function sendFromOutbox(context: SyncContext, batch: OutboxBatch, summary:
       await db.write((tx) => splitOutboxBatch(tx, { ...batch, serverFaults: faults }));
       return 'split';
     }
-    await setAside(context, batch.sent, error, summary);
-    return 'set aside';
+    return (await setAside(context, batch.sent, error, summary)) ? 'newly set aside' : 'still set aside';
   }
   summary.sent += batch.sent.length;
   await db.write(async (tx) => {
@@ -179,7 +188,7 @@ async function sendOutbox(context: SyncContext, summary: AttemptSummary): Promis
   let setAsideCount = 0;
   for (let batch = await next(); batch && !context.signal?.aborted; batch = await next()) {
     tried.add(batch.batchId);
-    if ((await sendFromOutbox(context, batch, summary)) === 'set aside' && ++setAsideCount >= MAX_SET_ASIDE_PER_ATTEMPT) {
+    if ((await sendFromOutbox(context, batch, summary)) === 'newly set aside' && ++setAsideCount >= MAX_SET_ASIDE_PER_ATTEMPT) {
       throw new SyncFailure('server', `the cloud failed on ${setAsideCount} changes of this sync every time (cloud answered 500); the rest waits for the next sync`, 500);
     }
   }
@@ -199,7 +208,9 @@ export async function pushOnce(context: SyncContext, options: { lostOnly?: boole
     // A change waiting in the outbox counts apart from the device's newer edit, which goes after it; once the
     // outbox is sent, what is still dirty is known (a device not edited since is done).
     let total = (options.lostOnly ? 0 : await db.read(countDirty)) + (await db.read(outboxChangeCount));
-    const reportProgress = () => context.onProgress?.({ phase: 'push', done: Math.min(total, summary.sent + summary.skipped), total });
+    // Devices held (an open conflict, a change refused or set aside) count as done: nothing more happens to them here.
+    let held = 0;
+    const reportProgress = () => context.onProgress?.({ phase: 'push', done: Math.min(total, summary.sent + summary.skipped + held), total });
     if (await db.read((r) => oldestOutboxBatch(r))) {
       await sendOutbox(context, summary);
       total = summary.sent + (options.lostOnly ? 0 : await db.read(countDirty));
@@ -212,6 +223,7 @@ export async function pushOnce(context: SyncContext, options: { lostOnly?: boole
       afterSeq = batch[batch.length - 1].localSeq;
       const toSend = batch.filter((r) => pushability(r) === 'send');
       summary.skipped += batch.filter((r) => pushability(r) === 'skip').length;
+      held += batch.filter((r) => pushability(r) === 'held').length;
       for (const sent of partsUnder(MAX_BATCH_BYTES, toSend)) {
         const outgoing: OutboxBatch = { batchId: randomUUID(), sent, serverFaults: 0 };
         await db.write(async (tx) => {

@@ -328,6 +328,31 @@ describe('a data dir enrolled with another cloud offers it every device', () => 
     }
   });
 
+  it('a device the new cloud refuses as a duplicate is held and listed, not sent again at every sync', async () => {
+    const oldCloud = await startTestCloud();
+    const newCloud = await startTestCloud();
+    const pc = await startTestInstance(oldCloud, 'hq');
+    const neighbour = await startTestInstance(newCloud, 'hq', { name: 'neighbour' });
+    try {
+      const mine = await pc.app.addDevice({ mac: '02:00:00:0f:00:01', hostname: 'mine' });
+      await pc.sync();
+      await neighbour.app.addDevice({ mac: '02:00:00:0f:00:01', hostname: 'recorded-there-first' });
+      await neighbour.sync();
+
+      await pc.app.init(newCloud.url, await newCloud.enroll('hq'));
+      const first = await pc.app.sync();
+      assert.equal(first.push?.rejected, 1);
+      assert.deepEqual((await pc.app.status()).rejected.map((r) => r.uuid), [mine.uuid], 'Diagnostics lists it');
+      const second = await pc.app.sync();
+      assert.deepEqual([second.push?.sent, second.push?.rejected], [0, 0], 'held until it changes');
+    } finally {
+      await pc.close();
+      await neighbour.close();
+      await oldCloud.stop();
+      await newCloud.stop();
+    }
+  });
+
   it('a conflict open against the old cloud closes keeping this PC\'s values, which reach the new cloud', async () => {
     const oldCloud = await startTestCloud();
     const newCloud = await startTestCloud();

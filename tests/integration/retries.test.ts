@@ -14,7 +14,7 @@ import { oldestOutboxBatch, putOutboxBatch } from '../../src/db/local/push-outbo
 import { CloudClient } from '../../src/sync/cloud-client';
 import { pullOnce } from '../../src/sync/pull';
 import { pushOnce } from '../../src/sync/push';
-import type { SyncContext } from '../../src/sync/sync-context';
+import type { SyncContext, SyncProgress } from '../../src/sync/sync-context';
 import { FileTokenStore } from '../../src/app/token-store';
 import { readMeta } from '../../src/db/local/meta-store';
 import { systemClock } from '../../src/domain/clock';
@@ -343,6 +343,35 @@ describe('retries: a batch is applied once, however often it arrives', () => {
     assert.deepEqual((await pc.app.status()).rejected, []);
     assert.equal((await pc.app.status()).pendingChanges, 0);
     assert.deepEqual(await pc.app.listConflicts(), []);
+  });
+
+  it('ten changes the cloud fails on stop one sync, not every later one: the next sends each once, then the rest, then pulls', async () => {
+    const shared = await sharedDevice('aa:bb:cc:00:01:23');
+    for (let i = 0; i < 10; i++) await pc.app.addDevice({ mac: `aa:bb:cc:00:02:${10 + i}`, hostname: `breaks-the-cloud-${i}` });
+    const good = await pc.app.addDevice({ mac: 'aa:bb:cc:00:02:30', hostname: 'good' });
+    proxy.failPushesCarrying('breaks-the-cloud');
+    try {
+      await pc.app.sync();
+      const stopped = await pc.app.sync();
+      assert.equal(stopped.push?.status, 'error');
+      assert.match(stopped.push!.error!, /^the cloud failed on 10 changes of this sync every time/);
+
+      await peer.app.editDevice(shared.uuid, { hostname: 'peer-after-the-stop' });
+      await peer.sync();
+      const later = await pc.app.addDevice({ mac: 'aa:bb:cc:00:02:31', hostname: 'later' });
+      const progress: SyncProgress[] = [];
+      const next = await pc.app.sync({ onProgress: (p) => p.phase === 'push' && progress.push(p) });
+      assert.deepEqual([next.push?.status, next.push?.applied, next.push?.rejected, next.pull?.status], ['partial', 2, 10, 'ok']);
+      assert.equal((await pc.device(shared.uuid)).hostname, 'peer-after-the-stop');
+      const inCloud = new Set((await listCloudDevices(cloud.db, 'hq', true)).map((d) => d.uuid));
+      assert.ok(inCloud.has(good.uuid) && inCloud.has(later.uuid));
+      const last = progress.at(-1)!;
+      assert.equal(last.done, last.total, 'the bar ends full: the ten set aside count as done for this sync');
+    } finally {
+      proxy.failPushesCarrying(null);
+    }
+    assert.equal((await pc.sync()).push?.status, 'ok', 'the cloud fixed: they go through');
+    assert.deepEqual((await pc.app.status()).rejected, []);
   });
 
   it("a set-aside change whose device a person settled with the cloud's values leaves the outbox", async () => {

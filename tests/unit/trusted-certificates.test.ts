@@ -34,5 +34,9 @@ describe("a private CA in the data dir's ca.pem", () => {
     writeFileSync(join(dir.path, 'extra.pem'), pem('from-the-environment'));
     process.env.NODE_EXTRA_CA_CERTS = join(dir.path, 'extra.pem');
     assert.deepEqual(extraCertificates(dir.path), [pem('company'), pem('from-the-environment')]);
+    for (const unreadable of [dir.path, join(dir.path, 'missing.pem')]) {
+      process.env.NODE_EXTRA_CA_CERTS = unreadable;
+      assert.deepEqual(extraCertificates(dir.path), [pem('company')], `NODE_EXTRA_CA_CERTS=${unreadable} is ignored, as Node does`);
+    }
   });
 });

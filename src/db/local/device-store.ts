@@ -223,9 +223,16 @@ export async function forgetCloudState(tx: EntityManager): Promise<void> {
   await tx.query('DELETE FROM push_outbox');
 }
 
-/** Records that a push refused this version of the device; it is retried once it changes again. */
+/**
+ * Records that a push refused this version of the device; it is retried once it changes again. An upsert: after
+ * an enrolment with another cloud (forgetCloudState) a device has no sync_state row until the cloud takes it.
+ */
 export async function markRejected(tx: EntityManager, uuid: string, seq: number, reason: string): Promise<void> {
-  await tx.query('UPDATE sync_state SET rejected_seq = ?, rejected_reason = ? WHERE device_uuid = ?', [seq, reason, uuid]);
+  await tx.query(
+    `INSERT INTO sync_state (device_uuid, base_version, base, rejected_seq, rejected_reason) VALUES (?, NULL, NULL, ?, ?)
+     ON CONFLICT(device_uuid) DO UPDATE SET rejected_seq = excluded.rejected_seq, rejected_reason = excluded.rejected_reason`,
+    [uuid, seq, reason],
+  );
 }
 
 export async function rejectedRecords(db: EntityManager): Promise<{ uuid: string; reason: string }[]> {
