@@ -8,6 +8,7 @@ export interface ConnectionView {
 
 /** One word for the header pill, from the cloud's last answer and what the workers learnt since. */
 export function connectionOf(status: Status | null, worker: WorkerStateView): ConnectionView {
+  if (status?.refusal) return { label: 'Re-enrol', tone: 'danger', detail: status.refusal };
   if (worker.phase === 'unauthorized' || status?.connection === 'unauthorized') {
     return { label: 'Re-enrol', tone: 'danger', detail: 'The cloud refused this PC’s token. Enrol it again in Settings.' };
   }

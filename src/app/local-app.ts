@@ -55,6 +55,12 @@ export interface SyncRequest {
   signal?: AbortSignal;
 }
 
+/** Why an enrolment at `cloudUrl` is not used, or null: its address would carry the token in clear text. */
+function clearTextRefusal(cloudUrl: string): string | null {
+  const problem = clearTextProblem(new URL(cloudUrl));
+  return problem && `this PC is enrolled at ${cloudUrl}, and ${problem}: give it the cloud's https:// address (Settings, or \`sitesync init\`)`;
+}
+
 /** A sync asked of a data dir that was never enrolled. */
 function notEnrolled(): SyncFailure {
   return new SyncFailure('unauthorized', 'this instance is not enrolled: run `sitesync init --cloud URL --token TOKEN`');
@@ -116,9 +122,9 @@ export class LocalApp {
     const meta = await this.meta();
     const token = this.tokens.read();
     if (!meta.cloudUrl || !meta.siteId || !token) throw notEnrolled();
-    const clearText = clearTextProblem(new URL(meta.cloudUrl));
     // Enrolled by a build that still took such an address: the token stays here until a new enrolment.
-    if (clearText) throw new SyncFailure('unauthorized', `this PC is enrolled at ${meta.cloudUrl}, and ${clearText}: enrol again with the cloud's https:// address`);
+    const refusal = clearTextRefusal(meta.cloudUrl);
+    if (refusal) throw new SyncFailure('unauthorized', refusal);
     return { client: this.client(meta.cloudUrl, token, { signal }), enrolmentId: meta.enrolmentId };
   }
 
@@ -252,7 +258,8 @@ export class LocalApp {
     let cloud: StatusReport['cloud'] = null;
     const token = this.tokens.read();
     // An enrolment in clear text is not used (enrolment()): this PC must enrol again.
-    if (meta.cloudUrl && token && clearTextProblem(new URL(meta.cloudUrl))) connection = 'unauthorized';
+    const refusal = meta.cloudUrl && token ? clearTextRefusal(meta.cloudUrl) : null;
+    if (refusal) connection = 'unauthorized';
     else if (meta.cloudUrl && token) {
       try {
         const remote = await this.client(meta.cloudUrl, token, { timeoutMs: 3000 }).status();
@@ -278,6 +285,7 @@ export class LocalApp {
       cloud,
       rejected: local.rejected,
       appVersion: APP_VERSION,
+      refusal,
       tokenProtection: this.tokens.protection,
     };
   }

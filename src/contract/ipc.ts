@@ -44,6 +44,7 @@ export const statusSchema = z.object({
   cloud: z.object({ lastPushAt: isoTime.nullable(), lastPullAt: isoTime.nullable() }).nullable(),
   rejected: z.array(z.object({ uuid: z.string(), reason: z.string() })),
   appVersion: z.string(),
+  refusal: z.string().nullable(),
   tokenProtection: z.enum(['os-key-store', 'file']),
 });
 export type Status = z.infer<typeof statusSchema>;

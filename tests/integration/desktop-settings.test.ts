@@ -72,8 +72,10 @@ describe('desktop settings: where the stored token may go', () => {
       const outcome = await app.sync();
       assert.equal(outcome.failure, 'unauthorized', 'nothing sent: the worker stops and the page says Re-enrol');
       assert.equal(outcome.push, undefined);
-      assert.equal((await app.status()).connection, 'unauthorized');
-      assert.match(outcome.refusal!, /^this PC is enrolled at http:\/\/192\.0\.2\.2:8080, and plain http:\/\/ only to this PC itself .*: enrol again with the cloud's https:\/\/ address$/);
+      const status = await app.status();
+      assert.equal(status.connection, 'unauthorized');
+      assert.equal(status.refusal, outcome.refusal, 'what the page shows');
+      assert.match(outcome.refusal!, /^this PC is enrolled at http:\/\/192\.0\.2\.2:8080, and plain http:\/\/ only to this PC itself .*: give it the cloud's https:\/\/ address \(Settings, or `sitesync init`\)$/);
     } finally {
       await app.close();
     }

@@ -23,6 +23,12 @@ describe('the header pill says whether changes from elsewhere arrive at once', (
     assert.equal(connectionOf({ connection: 'offline' } as Status, backingOff).label, 'Offline');
   });
 
+  it('an enrolment this PC will not use says why, in the words of its refusal', () => {
+    const refusal = "this PC is enrolled at http://10.0.0.5:8080, and plain http:// only to this PC itself: give it the cloud's https:// address";
+    const view = connectionOf({ connection: 'unauthorized', refusal } as Status, { ...NOT_STARTED, phase: 'unauthorized', live: 'down' });
+    assert.deepEqual([view.label, view.detail], ['Re-enrol', refusal]);
+  });
+
   it('offline wins over a stream state', () => {
     assert.equal(connectionOf({ connection: 'offline' } as Status, running('open')).label, 'Offline');
   });
