@@ -133,8 +133,8 @@ export function registerLocalCommands(program: Command): void {
       return withApp(this, async (app, print) => {
         const { pushOnly, pullOnly } = this.opts();
         if (pushOnly && pullOnly) throw new UsageError('choose at most one of --push-only and --pull-only');
-        const cloudUrl = (await app.meta()).cloudUrl;
-        const line = print.interactive && cloudUrl ? new ProgressLine(process.stderr, cloudUrl) : null;
+        const cloudUrl = print.interactive ? (await app.meta()).cloudUrl : null;
+        const line = cloudUrl ? new ProgressLine(process.stderr, cloudUrl) : null;
         const { failure, refusal, push = null, pull = null } = await app
           .sync({ direction: pushOnly ? 'push' : pullOnly ? 'pull' : 'both', trigger: 'manual', onProgress: line?.update })
           .finally(() => line?.end());

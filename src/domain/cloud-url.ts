@@ -32,8 +32,8 @@ export function validCloudUrl(value: string): string {
   } catch {
     // reported below
   }
-  const problem = url?.protocol === 'https:' || url?.protocol === 'http:' ? clearTextProblem(url) : 'not an http(s) URL';
+  // undefined: not an http(s) URL at all; null: a usable one; text: plain http to another machine.
+  const problem = url && (url.protocol === 'https:' || url.protocol === 'http:') ? clearTextProblem(url) : undefined;
   if (url && problem === null) return url.toString().replace(/\/+$/, '');
-  const why = url?.protocol === 'http:' ? `; ${problem}` : '';
-  throw new ValidationError([{ field: 'cloud', message: `expected an https:// URL like https://sitesync.example.com${why}` }]);
+  throw new ValidationError([{ field: 'cloud', message: `expected an https:// URL like https://sitesync.example.com${problem ? `; ${problem}` : ''}` }]);
 }

@@ -207,11 +207,12 @@ export async function pushOnce(context: SyncContext, options: { lostOnly?: boole
   return recordAttempt(context, 'push', async (summary) => {
     // A change waiting in the outbox counts apart from the device's newer edit, which goes after it; once the
     // outbox is sent, what is still dirty is known (a device not edited since is done).
-    let total = (options.lostOnly ? 0 : await db.read(countDirty)) + (await db.read(outboxChangeCount));
+    const lostChanges = await db.read(outboxChangeCount);
+    let total = (options.lostOnly ? 0 : await db.read(countDirty)) + lostChanges;
     // Devices held (an open conflict, a change refused or set aside) count as done: nothing more happens to them here.
     let held = 0;
     const reportProgress = () => context.onProgress?.({ phase: 'push', done: Math.min(total, summary.sent + summary.skipped + held), total });
-    if (await db.read((r) => oldestOutboxBatch(r))) {
+    if (lostChanges > 0) {
       await sendOutbox(context, summary);
       total = summary.sent + (options.lostOnly ? 0 : await db.read(countDirty));
       reportProgress();

@@ -11,6 +11,7 @@ import { TEST_CLOUD_BACKEND, createTestCloudDb, type TestCloudDb } from '../supp
 import { tempDir } from '../support/temp-dir';
 
 const skip = TEST_CLOUD_BACKEND === 'postgres' ? false : 'a PostgreSQL server that goes away runs in npm run test:integration:pg';
+if (skip) console.log(`skipped: ${skip}`);
 
 describe("the cloud's database goes away and comes back", { skip }, () => {
   let store: TestCloudDb;

@@ -45,6 +45,7 @@ export async function oldestOutboxBatch(db: EntityManager, skipping: ReadonlySet
 
 /** Counts one more 500 for the batch; returns how many it has had. */
 export async function countServerFault(tx: EntityManager, batchId: string): Promise<number> {
+  // Two statements: TypeORM's sqlite driver runs an UPDATE without returning rows, RETURNING included.
   await tx.query('UPDATE push_outbox SET server_faults = server_faults + 1 WHERE batch_id = ?', [batchId]);
   const [row]: { serverFaults: number }[] = await tx.query('SELECT server_faults AS serverFaults FROM push_outbox WHERE batch_id = ?', [batchId]);
   return row?.serverFaults ?? 0;
